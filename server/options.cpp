@@ -1,0 +1,65 @@
+#include "options.h"
+
+#include <stdexcept>
+
+namespace pcs::server {
+namespace {
+
+int parsePort(const std::string& flag, const std::string& v) {
+  size_t used = 0;
+  int n = -1;
+  try {
+    n = std::stoi(v, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != v.size() || n < 0 || n > 65535)
+    throw std::invalid_argument(flag + " wants a number from 0 to 65535, got '" + v + "'");
+  return n;
+}
+
+}  // namespace
+
+Options parseOptions(const std::vector<std::string>& args, bool& helpRequested) {
+  Options o;
+  helpRequested = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto value = [&]() -> const std::string& {
+      if (i + 1 >= args.size()) throw std::invalid_argument(a + " needs a value");
+      return args[++i];
+    };
+    if (a == "--help" || a == "-h") {
+      helpRequested = true;
+    } else if (a == "--host") {
+      o.host = value();
+    } else if (a == "--port") {
+      o.port = parsePort(a, value());
+    } else if (a == "--data") {
+      o.dataDir = value();
+    } else if (a == "--web-root") {
+      o.webRoot = value();
+    } else if (a == "--threads") {
+      o.threads = parsePort(a, value());
+      if (o.threads < 1) throw std::invalid_argument("--threads must be at least 1");
+    } else if (a == "--empty") {
+      o.demo = false;
+    } else {
+      throw std::invalid_argument("unknown option '" + a + "' (see --help)");
+    }
+  }
+  return o;
+}
+
+std::string optionsHelp() {
+  Options d;
+  return "pcs-server: 物业投诉转办处置系统 server\n"
+         "  --host ADDR      listen address (default " + d.host + ")\n"
+         "  --port N         listen port (default " + std::to_string(d.port) + ")\n"
+         "  --data DIR       data folder with pcs.db (default " + d.dataDir + ")\n"
+         "  --web-root DIR   built browser client (default " + d.webRoot + ")\n"
+         "  --threads N      worker threads (default " + std::to_string(d.threads) + ")\n"
+         "  --empty          start without demo data\n";
+}
+
+}  // namespace pcs::server

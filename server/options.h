@@ -1,0 +1,24 @@
+#pragma once
+// Server options. Every option has its default here and nowhere else; `pcs-server --help`
+// prints them, and docs/operations.md explains them.
+
+#include <string>
+#include <vector>
+
+namespace pcs::server {
+
+struct Options {
+  std::string host = "127.0.0.1";   // listen address; loopback unless deliberately opened
+  int port = 8080;                  // listen port
+  std::string dataDir = "data";     // holds pcs.db (SQLite) and attachments
+  std::string webRoot = "build-web/web";  // the built browser client and web/ files
+  int threads = 8;                  // worker threads serving requests
+  bool demo = true;                 // load demo data into an empty database
+};
+
+// Parses argv. Throws std::invalid_argument with a message naming the bad flag.
+// Sets `helpRequested` and returns defaults for --help.
+Options parseOptions(const std::vector<std::string>& args, bool& helpRequested);
+std::string optionsHelp();
+
+}  // namespace pcs::server

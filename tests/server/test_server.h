@@ -1,0 +1,46 @@
+#pragma once
+// Starts a real server on 127.0.0.1 with an ephemeral port for one test, and stops it after.
+#include <httplib.h>
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include "http_api.h"
+
+class TestServer {
+ public:
+  TestServer() {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("pcs-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter()++));
+    std::filesystem::create_directories(dir_ / "web");
+    options_.port = 0;
+    options_.dataDir = (dir_ / "data").string();
+    options_.webRoot = (dir_ / "web").string();
+    options_.demo = false;
+    server_ = std::make_unique<pcs::server::HttpServer>(options_);
+    thread_ = std::thread([this] { server_->run(); });
+    for (int i = 0; i < 500 && server_->boundPort() == 0; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->boundPort());
+  }
+  ~TestServer() {
+    server_->stop();
+    thread_.join();
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+  httplib::Client& client() { return *client_; }
+  const std::filesystem::path& dir() const { return dir_; }
+
+ private:
+  static int& counter() {
+    static int n = 0;
+    return n;
+  }
+  std::filesystem::path dir_;
+  pcs::server::Options options_;
+  std::unique_ptr<pcs::server::HttpServer> server_;
+  std::thread thread_;
+  std::unique_ptr<httplib::Client> client_;
+};
