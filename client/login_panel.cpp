@@ -1,0 +1,66 @@
+#include "login_panel.h"
+
+#include "theme.h"
+
+namespace pcs::client {
+namespace {
+
+// Card width in CSS pixels; wide enough for a 20-character user name in the body font.
+constexpr float kCardWidth = 360.0f;
+
+}  // namespace
+
+void LoginPanel::submit() {
+  if (username_[0] == '\0') {
+    notice_ = "请输入用户名。";
+  } else if (password_[0] == '\0') {
+    notice_ = "请输入密码。";
+  } else {
+    notice_ = "登录服务尚未接入，暂时无法登录。";
+  }
+}
+
+void LoginPanel::draw(ImVec2 center, float scale, ImFont* heading) {
+  const float width = kCardWidth * scale;
+  ImGui::SetNextWindowPos(center, ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+  ImGui::SetNextWindowSize(ImVec2(width, 0.0f));
+  const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                 ImGuiWindowFlags_NoSavedSettings |
+                                 ImGuiWindowFlags_AlwaysAutoResize;
+  if (!ImGui::Begin("##login", nullptr, flags)) {
+    ImGui::End();
+    return;
+  }
+
+  ImGui::PushFont(heading);
+  ImGui::TextUnformatted(kHeading);
+  ImGui::PopFont();
+  ImGui::Spacing();
+
+  // Labels sit above the fields, so each field can take the card's full width.
+  ImGui::TextUnformatted("用户名");
+  ImGui::SetNextItemWidth(-FLT_MIN);
+  if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
+  ImGui::InputTextWithHint("##username", "请输入用户名", username_, sizeof username_);
+
+  ImGui::TextUnformatted("密码");
+  ImGui::SetNextItemWidth(-FLT_MIN);
+  const bool enter =
+      ImGui::InputTextWithHint("##password", "请输入密码", password_, sizeof password_,
+                               ImGuiInputTextFlags_Password | ImGuiInputTextFlags_EnterReturnsTrue);
+  ImGui::Spacing();
+
+  ImGui::PushStyleColor(ImGuiCol_Text, theme::kOnBrand);
+  const bool clicked = ImGui::Button("登录", ImVec2(-FLT_MIN, 0.0f));
+  ImGui::PopStyleColor();
+  if (clicked || enter) submit();
+
+  if (!notice_.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, theme::kTextNotice);
+    ImGui::TextWrapped("%s", notice_.c_str());
+    ImGui::PopStyleColor();
+  }
+  ImGui::End();
+}
+
+}  // namespace pcs::client
