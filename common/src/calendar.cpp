@@ -12,10 +12,14 @@ namespace pcs {
 
 const char* dayKindKey(DayKind k) {
   switch (k) {
-    case DayKind::Workday: return "workday";
-    case DayKind::Weekend: return "weekend";
-    case DayKind::Holiday: return "holiday";
-    case DayKind::AdjustedWorkday: return "adjusted_workday";
+    case DayKind::Workday:
+      return "workday";
+    case DayKind::Weekend:
+      return "weekend";
+    case DayKind::Holiday:
+      return "holiday";
+    case DayKind::AdjustedWorkday:
+      return "adjusted_workday";
   }
   return "workday";
 }
@@ -66,7 +70,8 @@ Arrangement parseArrangement(std::string_view text) {
       line.fail("unknown directive '" + directive + "'");
     }
   }
-  if (a.year == 0) throw Error(ErrorCode::InvalidInput, "arrangement file has no 'arrangement YEAR'");
+  if (a.year == 0)
+    throw Error(ErrorCode::InvalidInput, "arrangement file has no 'arrangement YEAR'");
   return a;
 }
 

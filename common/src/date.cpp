@@ -35,7 +35,9 @@ Ymd civilOf(int32_t z) {
   return {yearOfEra + era * 400 + (m <= 2 ? 1 : 0), m, d};
 }
 
-bool isLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+bool isLeap(int y) {
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 // Reads exactly `width` ASCII digits at text[pos]; -1 otherwise.
 int digits(std::string_view text, size_t pos, size_t width) {
@@ -48,7 +50,9 @@ int digits(std::string_view text, size_t pos, size_t width) {
   return v;
 }
 
-int64_t floorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+int64_t floorDiv(int64_t a, int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
 
 }  // namespace
 
@@ -75,9 +79,15 @@ std::optional<Date> Date::parse(std::string_view text) {
   return Date(dayNumberOf(y, m, d));
 }
 
-int Date::year() const { return civilOf(days_).y; }
-int Date::month() const { return civilOf(days_).m; }
-int Date::day() const { return civilOf(days_).d; }
+int Date::year() const {
+  return civilOf(days_).y;
+}
+int Date::month() const {
+  return civilOf(days_).m;
+}
+int Date::day() const {
+  return civilOf(days_).d;
+}
 
 int Date::isoWeekday() const {
   // 1970-01-01 was a Thursday (ISO 4).

@@ -16,20 +16,28 @@ namespace pcs {
 
 const char* ruleUnitKey(RuleUnit u) {
   switch (u) {
-    case RuleUnit::WorkingDays: return "working_days";
-    case RuleUnit::Days: return "days";
-    case RuleUnit::Months: return "months";
-    case RuleUnit::Hours: return "hours";
+    case RuleUnit::WorkingDays:
+      return "working_days";
+    case RuleUnit::Days:
+      return "days";
+    case RuleUnit::Months:
+      return "months";
+    case RuleUnit::Hours:
+      return "hours";
   }
   return "days";
 }
 
 const char* ruleUnitZh(RuleUnit u) {
   switch (u) {
-    case RuleUnit::WorkingDays: return "个工作日";
-    case RuleUnit::Days: return "日";
-    case RuleUnit::Months: return "个月";
-    case RuleUnit::Hours: return "小时";
+    case RuleUnit::WorkingDays:
+      return "个工作日";
+    case RuleUnit::Days:
+      return "日";
+    case RuleUnit::Months:
+      return "个月";
+    case RuleUnit::Hours:
+      return "小时";
   }
   return "日";
 }
@@ -97,7 +105,8 @@ const Rule& RuleSet::get(std::string_view id) const {
 
 void RuleSet::setAmount(std::string_view id, int amount) {
   if (amount < 1 || amount > 3650)
-    throw Error(ErrorCode::InvalidInput, "a time limit must be 1 to 3650, got " + std::to_string(amount));
+    throw Error(ErrorCode::InvalidInput,
+                "a time limit must be 1 to 3650, got " + std::to_string(amount));
   for (Rule& r : rules_)
     if (r.id == id) {
       r.amount = amount;
@@ -116,7 +125,9 @@ bool suspended(Date d, const std::vector<Suspension>& s) {
   return false;
 }
 
-std::string mmdd(Date d) { return d.toString().substr(5); }
+std::string mmdd(Date d) {
+  return d.toString().substr(5);
+}
 
 std::string dateWithWeekday(Date d) {
   return d.toString() + "（" + weekdayNameZh(d.isoWeekday()) + "）";
@@ -278,12 +289,16 @@ int64_t computeDueInstant(const Rule& rule, int64_t fromUnix) {
 
 // ---- days left ------------------------------------------------------------------------------
 
-int daysLeft(const Deadline& d, Date today, const Calendar& cal) {
-  if (d.unit != RuleUnit::WorkingDays) return d.due - today;
-  const int n = cal.workingDaysBetween(today, d.due);
+int workingDaysLeft(Date due, Date today, const Calendar& cal) {
+  const int n = cal.workingDaysBetween(today, due);
   // Past the due date is late even when only days off have passed since (due Friday, today
   // Saturday): at least one day late, never "due today".
-  return today > d.due && n == 0 ? -1 : n;
+  return today > due && n == 0 ? -1 : n;
+}
+
+int daysLeft(const Deadline& d, Date today, const Calendar& cal) {
+  if (d.unit != RuleUnit::WorkingDays) return d.due - today;
+  return workingDaysLeft(d.due, today, cal);
 }
 
 std::string describeDaysLeft(const Deadline& d, Date today, const Calendar& cal) {

@@ -22,9 +22,15 @@ const std::array<HandlerInfo, kHandlerCount>& handlers() {
   return table;
 }
 
-const HandlerInfo& handlerInfo(Handler h) { return handlers()[static_cast<int>(h)]; }
-std::string_view handlerKey(Handler h) { return handlerInfo(h).key; }
-std::string_view handlerNameZh(Handler h) { return handlerInfo(h).nameZh; }
+const HandlerInfo& handlerInfo(Handler h) {
+  return handlers()[static_cast<int>(h)];
+}
+std::string_view handlerKey(Handler h) {
+  return handlerInfo(h).key;
+}
+std::string_view handlerNameZh(Handler h) {
+  return handlerInfo(h).nameZh;
+}
 
 std::optional<Handler> handlerFromKey(std::string_view key) {
   for (const HandlerInfo& info : handlers())

@@ -6,39 +6,54 @@ namespace pcs {
 
 const char* orgLevelKey(OrgLevel l) {
   switch (l) {
-    case OrgLevel::City: return "city";
-    case OrgLevel::County: return "county";
-    case OrgLevel::Street: return "street";
-    case OrgLevel::Community: return "community";
+    case OrgLevel::City:
+      return "city";
+    case OrgLevel::County:
+      return "county";
+    case OrgLevel::Street:
+      return "street";
+    case OrgLevel::Community:
+      return "community";
   }
   return "city";
 }
 
 const char* orgLevelZh(OrgLevel l) {
   switch (l) {
-    case OrgLevel::City: return "市级";
-    case OrgLevel::County: return "县（区）级";
-    case OrgLevel::Street: return "街道（乡镇）级";
-    case OrgLevel::Community: return "社区（村）级";
+    case OrgLevel::City:
+      return "市级";
+    case OrgLevel::County:
+      return "县（区）级";
+    case OrgLevel::Street:
+      return "街道（乡镇）级";
+    case OrgLevel::Community:
+      return "社区（村）级";
   }
   return "";
 }
 
 const char* unitKindKey(UnitKind k) {
   switch (k) {
-    case UnitKind::Area: return "area";
-    case UnitKind::Department: return "department";
-    case UnitKind::Oversight: return "oversight";
-    case UnitKind::PartyGovernment: return "party_government";
+    case UnitKind::Area:
+      return "area";
+    case UnitKind::Department:
+      return "department";
+    case UnitKind::Oversight:
+      return "oversight";
+    case UnitKind::PartyGovernment:
+      return "party_government";
   }
   return "area";
 }
 
 const char* listStatusKey(ListStatus s) {
   switch (s) {
-    case ListStatus::None: return "none";
-    case ListStatus::Red: return "red";
-    case ListStatus::Black: return "black";
+    case ListStatus::None:
+      return "none";
+    case ListStatus::Red:
+      return "red";
+    case ListStatus::Black:
+      return "black";
   }
   return "none";
 }
@@ -53,21 +68,24 @@ const std::string& OrgUnit::nameAt(int64_t at) const {
 void OrgTree::add(OrgUnit unit) {
   if (unit.id.empty() || unit.name.empty())
     throw Error(ErrorCode::InvalidInput, "a unit needs an id and a name");
-  if (units_.count(unit.id)) throw Error(ErrorCode::InvalidInput, "unit id '" + unit.id + "' exists");
+  if (units_.count(unit.id))
+    throw Error(ErrorCode::InvalidInput, "unit id '" + unit.id + "' exists");
   if (unit.parentId.empty()) {
     if (unit.level != OrgLevel::City || unit.kind != UnitKind::Area)
       throw Error(ErrorCode::InvalidInput, "only the city area may have no parent: " + unit.id);
   } else {
     const OrgUnit* parent = find(unit.parentId);
     if (!parent)
-      throw Error(ErrorCode::InvalidInput, "parent '" + unit.parentId + "' of " + unit.id + " does not exist");
+      throw Error(ErrorCode::InvalidInput,
+                  "parent '" + unit.parentId + "' of " + unit.id + " does not exist");
     if (parent->kind != UnitKind::Area)
-      throw Error(ErrorCode::InvalidInput, unit.id + ": units hang under an area, not under " + parent->id);
+      throw Error(ErrorCode::InvalidInput,
+                  unit.id + ": units hang under an area, not under " + parent->id);
     // An area sits one level below its parent area; other units sit at their area's level.
     const int expected = static_cast<int>(parent->level) + (unit.kind == UnitKind::Area ? 1 : 0);
     if (static_cast<int>(unit.level) != expected)
-      throw Error(ErrorCode::InvalidInput,
-                  unit.id + ": level " + orgLevelKey(unit.level) + " does not fit under " + parent->id);
+      throw Error(ErrorCode::InvalidInput, unit.id + ": level " + orgLevelKey(unit.level) +
+                                               " does not fit under " + parent->id);
   }
   order_.push_back(unit.id);
   units_.emplace(unit.id, std::move(unit));

@@ -71,38 +71,54 @@ std::optional<Action> actionFromKey(std::string_view key) {
 
 const char* roleKey(Role r) {
   switch (r) {
-    case Role::IntakeClerk: return "intake_clerk";
-    case Role::Dispatcher: return "dispatcher";
-    case Role::Handler: return "handler";
-    case Role::Reviewer: return "reviewer";
-    case Role::UnitHead: return "unit_head";
-    case Role::Oversight: return "oversight";
-    case Role::Admin: return "admin";
+    case Role::IntakeClerk:
+      return "intake_clerk";
+    case Role::Dispatcher:
+      return "dispatcher";
+    case Role::Handler:
+      return "handler";
+    case Role::Reviewer:
+      return "reviewer";
+    case Role::UnitHead:
+      return "unit_head";
+    case Role::Oversight:
+      return "oversight";
+    case Role::Admin:
+      return "admin";
   }
   return "";
 }
 
 const char* roleZh(Role r) {
   switch (r) {
-    case Role::IntakeClerk: return "受理登记员";
-    case Role::Dispatcher: return "分转员";
-    case Role::Handler: return "承办人";
-    case Role::Reviewer: return "审核人";
-    case Role::UnitHead: return "单位负责人";
-    case Role::Oversight: return "监督（只读）";
-    case Role::Admin: return "系统管理员";
+    case Role::IntakeClerk:
+      return "受理登记员";
+    case Role::Dispatcher:
+      return "分转员";
+    case Role::Handler:
+      return "承办人";
+    case Role::Reviewer:
+      return "审核人";
+    case Role::UnitHead:
+      return "单位负责人";
+    case Role::Oversight:
+      return "监督（只读）";
+    case Role::Admin:
+      return "系统管理员";
   }
   return "";
 }
 
 std::optional<Role> roleFromKey(std::string_view key) {
-  for (Role r : {Role::IntakeClerk, Role::Dispatcher, Role::Handler, Role::Reviewer,
-                 Role::UnitHead, Role::Oversight, Role::Admin})
+  for (Role r : {Role::IntakeClerk, Role::Dispatcher, Role::Handler, Role::Reviewer, Role::UnitHead,
+                 Role::Oversight, Role::Admin})
     if (key == roleKey(r)) return r;
   return std::nullopt;
 }
 
-bool Actor::has(Role r) const { return std::find(roles.begin(), roles.end(), r) != roles.end(); }
+bool Actor::has(Role r) const {
+  return std::find(roles.begin(), roles.end(), r) != roles.end();
+}
 
 // ---- permission helpers -----------------------------------------------------------------------
 
@@ -114,16 +130,24 @@ constexpr size_t kMaxReasonBytes = 4000;
 constexpr int kMaxTargets = 14;
 constexpr int kMaxExtensionDays = 90;
 
-[[noreturn]] void forbid(const std::string& why) { throw Error(ErrorCode::Forbidden, why); }
-[[noreturn]] void conflict(const std::string& why) { throw Error(ErrorCode::Conflict, why); }
-[[noreturn]] void invalid(const std::string& why) { throw Error(ErrorCode::InvalidInput, why); }
+[[noreturn]] void forbid(const std::string& why) {
+  throw Error(ErrorCode::Forbidden, why);
+}
+[[noreturn]] void conflict(const std::string& why) {
+  throw Error(ErrorCode::Conflict, why);
+}
+[[noreturn]] void invalid(const std::string& why) {
+  throw Error(ErrorCode::InvalidInput, why);
+}
 
 bool isPropertyAuthority(const OrgUnit& u) {
   return u.kind == UnitKind::Department && u.handler == Handler::Housing &&
          (u.level == OrgLevel::City || u.level == OrgLevel::County);
 }
 
-bool isCityHousing(const OrgUnit& u) { return isPropertyAuthority(u) && u.level == OrgLevel::City; }
+bool isCityHousing(const OrgUnit& u) {
+  return isPropertyAuthority(u) && u.level == OrgLevel::City;
+}
 
 // Picks the first of `roles` the actor holds, or throws Forbidden naming the roles needed.
 Role requireRole(const Actor& actor, std::initializer_list<Role> roles, Action a) {
@@ -155,8 +179,7 @@ Assignment& requireAssignment(Case& c, int id) {
 }
 
 void requireAssignedUnit(const Assignment& a, const OrgUnit& unit, Action act) {
-  if (a.unitId != unit.id)
-    forbid(std::string("“") + actionZh(act) + "”只能由承办单位办理");
+  if (a.unitId != unit.id) forbid(std::string("“") + actionZh(act) + "”只能由承办单位办理");
 }
 
 void requireState(const Assignment& a, std::initializer_list<AssignmentState> states, Action act) {
@@ -179,7 +202,8 @@ void requireReason(const Command& cmd, Action act) {
 }
 
 void requireText(const std::string& text, const char* what) {
-  if (text.find_first_not_of(" \t\r\n") == std::string::npos) invalid(std::string(what) + "不能为空");
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos)
+    invalid(std::string(what) + "不能为空");
   if (text.size() > kMaxContentBytes) invalid(std::string(what) + "过长（不超过20000字节）");
 }
 
@@ -207,8 +231,8 @@ bool sameDeadline(const std::optional<Deadline>& a, const std::optional<Deadline
   return !a || (a->due == b->due && a->provisional == b->provisional);
 }
 
-void note(std::vector<std::string>& out, const std::string& what, const std::optional<Deadline>& before,
-          const std::optional<Deadline>& after) {
+void note(std::vector<std::string>& out, const std::string& what,
+          const std::optional<Deadline>& before, const std::optional<Deadline>& after) {
   if (sameDeadline(before, after)) return;
   out.push_back(what + ": " + (before ? before->due.toString() : "-") + " -> " +
                 (after ? after->due.toString() : "-"));
@@ -230,7 +254,8 @@ std::vector<std::string> recomputeDeadlines(Case& c, const Calendar& cal, const 
 
     const std::optional<Deadline> oldResolve = a.resolveDue;
     const Rule& resolveRule = rules.get(c.major ? "T4" : "T3");
-    a.resolveDue = computeDeadline(extended(resolveRule, a.extensionDays), received, cal, a.suspensions);
+    a.resolveDue =
+        computeDeadline(extended(resolveRule, a.extensionDays), received, cal, a.suspensions);
     note(changes, label + resolveRule.id, oldResolve, a.resolveDue);
 
     const std::optional<Deadline> oldPlan = a.planDue;
@@ -289,9 +314,9 @@ void deriveCaseState(Case& c, int64_t now) {
   c.state = next;
 }
 
-Event& appendEvent(Case& c, const Actor& actor, Role role, Action action, const WorkflowContext& ctx,
-                   int assignmentId, std::string from, std::string to, std::string reason,
-                   std::string detail) {
+Event& appendEvent(Case& c, const Actor& actor, Role role, Action action,
+                   const WorkflowContext& ctx, int assignmentId, std::string from, std::string to,
+                   std::string reason, std::string detail) {
   Event e;
   e.seq = static_cast<int>(c.events.size()) + 1;
   e.at = ctx.now;
@@ -326,7 +351,8 @@ void registerCase(Case& c, const Actor& actor, const WorkflowContext& ctx) {
   if (c.receivedAt <= 0) invalid("必须填写投诉时间");
   // A complaint cannot arrive in the future; a few minutes of clock skew are tolerated.
   constexpr int64_t kClockSkew = 10 * 60;
-  if (c.receivedAt > ctx.now + kClockSkew) invalid("投诉时间晚于当前时间：" + formatCst(c.receivedAt));
+  if (c.receivedAt > ctx.now + kClockSkew)
+    invalid("投诉时间晚于当前时间：" + formatCst(c.receivedAt));
   if (c.urgent) requireText(c.urgentReason, "紧急原因");
   if (!c.countyId.empty()) {
     const OrgUnit* county = ctx.org.find(c.countyId);
@@ -343,8 +369,9 @@ void registerCase(Case& c, const Actor& actor, const WorkflowContext& ctx) {
   c.events.clear();
   c.assignments.clear();
   recomputeDeadlines(c, ctx.cal, ctx.rules);
-  appendEvent(c, actor, role, Action::Register, ctx, 0, "", caseStateKey(c.state), "",
-              std::string("渠道：") + channelZh(c.channel) + (c.urgent ? "；紧急：" + c.urgentReason : ""));
+  appendEvent(
+      c, actor, role, Action::Register, ctx, 0, "", caseStateKey(c.state), "",
+      std::string("渠道：") + channelZh(c.channel) + (c.urgent ? "；紧急：" + c.urgentReason : ""));
 }
 
 // ---- transitions ------------------------------------------------------------------------------
@@ -368,8 +395,8 @@ void dispatch(Case& c, const Command& cmd, const Actor& actor, Role role, const 
     // Same-level departments, or a lower housing authority / street office / community
     // inside the owner's area (R4).
     const bool sameLevelDept = u->kind == UnitKind::Department && u->parentId == ownerArea.id;
-    const bool lowerHousing = isPropertyAuthority(*u) && u->level > owner.level &&
-                              ctx.org.within(u->id, ownerArea.id);
+    const bool lowerHousing =
+        isPropertyAuthority(*u) && u->level > owner.level && ctx.org.within(u->id, ownerArea.id);
     const bool lowerArea = u->kind == UnitKind::Area && u->level > ownerArea.level &&
                            ctx.org.within(u->id, ownerArea.id);
     if (!sameLevelDept && !lowerHousing && !lowerArea)
@@ -482,7 +509,8 @@ void apply(Case& c, const Command& cmd, const Actor& actor, const WorkflowContex
       requireOwnerSide(c, unit, act);
       requireCaseOpen(c, act);
       requireReason(cmd, act);
-      if (cmd.targetCaseId.empty() || cmd.targetCaseId == c.id) invalid("请指定要合并到的另一个案件");
+      if (cmd.targetCaseId.empty() || cmd.targetCaseId == c.id)
+        invalid("请指定要合并到的另一个案件");
       c.mergedInto = cmd.targetCaseId;
       c.state = CaseState::Merged;
       appendEvent(c, actor, role, act, ctx, 0, caseBefore, caseStateKey(c.state), cmd.reason,
@@ -601,7 +629,8 @@ void apply(Case& c, const Command& cmd, const Actor& actor, const WorkflowContex
       requireState(a, {AssignmentState::Resolved}, act);
       const OrgUnit* countyHousing =
           c.countyId.empty() ? nullptr : ctx.org.handlerUnit(c.countyId, Handler::Housing);
-      if (!countyHousing || unit.id != countyHousing->id) forbid("办结意见由属地县（区）住建部门签署");
+      if (!countyHousing || unit.id != countyHousing->id)
+        forbid("办结意见由属地县（区）住建部门签署");
       if (a.coSignHousing) conflict("县（区）住建部门已签署办结意见");
       requireText(cmd.text, "办结意见");
       a.coSignHousing = Signature{actor.userId, unit.id, ctx.now, cmd.text};
@@ -735,12 +764,14 @@ void apply(Case& c, const Command& cmd, const Actor& actor, const WorkflowContex
 
   recomputeDeadlines(c, ctx.cal, ctx.rules);
   deriveCaseState(c, ctx.now);
-  appendEvent(c, actor, role, act, ctx, a.id, before, assignmentStateKey(a.state), cmd.reason, detail);
+  appendEvent(c, actor, role, act, ctx, a.id, before, assignmentStateKey(a.state), cmd.reason,
+              detail);
 }
 
 void recordMergedInto(Case& target, const Case& duplicate, const Actor& actor,
                       const WorkflowContext& ctx) {
-  if (duplicate.mergedInto != target.id) conflict("案件 " + duplicate.id + " 未合并到 " + target.id);
+  if (duplicate.mergedInto != target.id)
+    conflict("案件 " + duplicate.id + " 未合并到 " + target.id);
   if (std::find(target.mergedFrom.begin(), target.mergedFrom.end(), duplicate.id) ==
       target.mergedFrom.end())
     target.mergedFrom.push_back(duplicate.id);
@@ -784,12 +815,12 @@ std::vector<AvailableAction> availableActions(const Case& c, const Actor& actor,
                    Action::Reopen, Action::Merge, Action::RecordSatisfaction})
     tryOne(a, 0);
   for (const Assignment& as : c.assignments)
-    for (Action a : {Action::Accept, Action::Return, Action::SubmitPlan, Action::ReportProgress,
-                     Action::Resolve, Action::CoSignStreet, Action::CoSignHousing,
-                     Action::SubmitReview, Action::Approve, Action::Reject,
-                     Action::RequestSuspension, Action::ApproveSuspension,
-                     Action::RequestExtension, Action::ApproveExtension, Action::OpenPenalty,
-                     Action::VerifyPenalty, Action::ExtendPenalty, Action::DecidePenalty})
+    for (Action a :
+         {Action::Accept, Action::Return, Action::SubmitPlan, Action::ReportProgress,
+          Action::Resolve, Action::CoSignStreet, Action::CoSignHousing, Action::SubmitReview,
+          Action::Approve, Action::Reject, Action::RequestSuspension, Action::ApproveSuspension,
+          Action::RequestExtension, Action::ApproveExtension, Action::OpenPenalty,
+          Action::VerifyPenalty, Action::ExtendPenalty, Action::DecidePenalty})
       tryOne(a, as.id);
   return out;
 }
@@ -800,8 +831,14 @@ const std::vector<TransitionDoc>& transitionTable() {
   using R = Role;
   static const std::vector<TransitionDoc> table = {
       {Action::Register, {R::IntakeClerk, R::Dispatcher}, "市、县（区）物业主管部门", "-"},
-      {Action::MarkUrgent, {R::Dispatcher, R::IntakeClerk}, "负责的物业主管部门或市级住建", "未销号"},
-      {Action::ReportUrgent, {R::Dispatcher, R::UnitHead}, "负责的物业主管部门或市级住建", "紧急案件"},
+      {Action::MarkUrgent,
+       {R::Dispatcher, R::IntakeClerk},
+       "负责的物业主管部门或市级住建",
+       "未销号"},
+      {Action::ReportUrgent,
+       {R::Dispatcher, R::UnitHead},
+       "负责的物业主管部门或市级住建",
+       "紧急案件"},
       {Action::PushToCounty, {R::Dispatcher}, "市级住建（本级受理的案件）", "待分转"},
       {Action::Dispatch, {R::Dispatcher}, "负责的物业主管部门或市级住建", "未销号"},
       {Action::Accept, {R::Handler, R::UnitHead}, "承办单位", "待签收"},
@@ -809,12 +846,24 @@ const std::vector<TransitionDoc>& transitionTable() {
       {Action::SubmitPlan, {R::Handler, R::UnitHead}, "承办单位", "办理中"},
       {Action::ReportProgress, {R::Handler, R::UnitHead}, "承办单位", "按方案推进"},
       {Action::Resolve, {R::Handler, R::UnitHead}, "承办单位", "办理中、按方案推进"},
-      {Action::CoSignStreet, {R::Handler, R::UnitHead}, "属地街道办（乡镇）或受委托社区", "已办结答复"},
-      {Action::CoSignHousing, {R::Dispatcher, R::UnitHead, R::Reviewer}, "属地县（区）住建部门", "已办结答复"},
-      {Action::SubmitReview, {R::Dispatcher, R::Handler, R::UnitHead}, "住建侧：负责的物业主管部门；其他部门：承办单位", "已会签 / 已办结答复"},
+      {Action::CoSignStreet,
+       {R::Handler, R::UnitHead},
+       "属地街道办（乡镇）或受委托社区",
+       "已办结答复"},
+      {Action::CoSignHousing,
+       {R::Dispatcher, R::UnitHead, R::Reviewer},
+       "属地县（区）住建部门",
+       "已办结答复"},
+      {Action::SubmitReview,
+       {R::Dispatcher, R::Handler, R::UnitHead},
+       "住建侧：负责的物业主管部门；其他部门：承办单位",
+       "已会签 / 已办结答复"},
       {Action::Approve, {R::Reviewer}, "市级住建部门（住建侧）或市级相关部门", "待审核"},
       {Action::Reject, {R::Reviewer}, "市级住建部门（住建侧）或市级相关部门", "待审核"},
-      {Action::RecordSatisfaction, {R::Handler, R::Reviewer, R::Dispatcher}, "12345热线", "已办结以后"},
+      {Action::RecordSatisfaction,
+       {R::Handler, R::Reviewer, R::Dispatcher},
+       "12345热线",
+       "已办结以后"},
       {Action::Reopen, {R::Dispatcher, R::Reviewer}, "负责的物业主管部门或市级住建", "已销号"},
       {Action::Merge, {R::Dispatcher}, "负责的物业主管部门或市级住建", "未销号"},
       {Action::RequestSuspension, {R::Handler, R::UnitHead}, "承办单位", "办理中、按方案推进"},

@@ -1,7 +1,8 @@
 // The counting conventions of R5, pinned with dates verified against the official notices.
+#include "pcs/calendar.h"
+
 #include <doctest/doctest.h>
 
-#include "pcs/calendar.h"
 #include "pcs/error.h"
 
 using pcs::Calendar;
@@ -13,8 +14,12 @@ const Calendar& cal() {
   static const Calendar c = Calendar::builtin();
   return c;
 }
-Date D(const char* s) { return *Date::parse(s); }
-std::string plus(const char* from, int n) { return cal().addWorkingDays(D(from), n).toString(); }
+Date D(const char* s) {
+  return *Date::parse(s);
+}
+std::string plus(const char* from, int n) {
+  return cal().addWorkingDays(D(from), n).toString();
+}
 }  // namespace
 
 TEST_CASE("calendar: National Day 2025 pushes working days past the holiday") {
@@ -23,9 +28,9 @@ TEST_CASE("calendar: National Day 2025 pushes working days past the holiday") {
 }
 
 TEST_CASE("calendar: every adjusted working weekend day of 2025-2026 is a working day") {
-  for (const char* d : {"2025-01-26", "2025-02-08", "2025-04-27", "2025-09-28", "2025-10-11",
-                        "2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20",
-                        "2026-10-10"}) {
+  for (const char* d :
+       {"2025-01-26", "2025-02-08", "2025-04-27", "2025-09-28", "2025-10-11", "2026-01-04",
+        "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20", "2026-10-10"}) {
     CAPTURE(d);
     const pcs::DayInfo info = cal().info(D(d));
     CHECK(D(d).isWeekend());

@@ -1,9 +1,10 @@
+#include "pcs/date.h"
+
 #include <doctest/doctest.h>
 
 #include <cstdlib>
 #include <ctime>
 
-#include "pcs/date.h"
 #include "pcs/error.h"
 
 using pcs::Date;

@@ -1,6 +1,7 @@
+#include "pcs/deadline.h"
+
 #include <doctest/doctest.h>
 
-#include "pcs/deadline.h"
 #include "pcs/error.h"
 
 using pcs::Calendar;
@@ -16,7 +17,9 @@ const RuleSet& rules() {
   static const RuleSet r = RuleSet::builtin();
   return r;
 }
-Date D(const char* s) { return *Date::parse(s); }
+Date D(const char* s) {
+  return *Date::parse(s);
+}
 pcs::Deadline due(const char* rule, const char* from, std::vector<pcs::Suspension> s = {}) {
   return pcs::computeDeadline(rules().get(rule), D(from), cal(), s);
 }
@@ -134,8 +137,8 @@ TEST_CASE("deadline: rules are data; malformed rule files are refused by line") 
   CHECK(custom.get("T1").amount == 3);
   CHECK_THROWS_AS(custom.setAmount("T1", 0), pcs::Error);
   CHECK_THROWS_AS(custom.get("T99"), pcs::Error);
-  CHECK_THROWS_WITH_AS(RuleSet::parse("rule T1 weeks 5 once x | y\n"),
-                       doctest::Contains("line 1"), pcs::Error);
+  CHECK_THROWS_WITH_AS(RuleSet::parse("rule T1 weeks 5 once x | y\n"), doctest::Contains("line 1"),
+                       pcs::Error);
   CHECK_THROWS_WITH_AS(RuleSet::parse("\nrule T1 days 5 once x y\n"), doctest::Contains("line 2"),
                        pcs::Error);
   CHECK_THROWS_AS(RuleSet::parse("rule T1 days 5 once a | b\nrule T1 days 6 once a | b\n"),

@@ -11,10 +11,11 @@ namespace fixture {
 
 inline const pcs::OrgTree& org() {
   static const pcs::OrgTree tree = pcs::buildStandardOrg(
-      {"city", "云川市",
-       {{"c01", "东湖区",
-         {{"c01.s01", "朝阳街道", {{"c01.s01.m01", "幸福社区", {}}}},
-          {"c01.s02", "滨河街道", {}}}},
+      {"city",
+       "云川市",
+       {{"c01",
+         "东湖区",
+         {{"c01.s01", "朝阳街道", {{"c01.s01.m01", "幸福社区", {}}}}, {"c01.s02", "滨河街道", {}}}},
         {"c02", "青山县", {{"c02.s01", "石门镇", {}}}}}});
   return tree;
 }
@@ -32,29 +33,45 @@ inline constexpr int64_t kMonday = 1740963600;
 inline constexpr int64_t kHour = 3600;
 inline constexpr int64_t kDay = 86400;
 
-inline pcs::WorkflowContext at(int64_t now) { return {org(), cal(), rules(), now}; }
+inline pcs::WorkflowContext at(int64_t now) {
+  return {org(), cal(), rules(), now};
+}
 
 inline pcs::Actor user(const std::string& id, const std::string& unit,
                        std::initializer_list<pcs::Role> roles) {
   return pcs::Actor{id, unit, roles};
 }
 
-inline pcs::Actor countyClerk() { return user("u-clerk", "c01.housing", {pcs::Role::IntakeClerk}); }
+inline pcs::Actor countyClerk() {
+  return user("u-clerk", "c01.housing", {pcs::Role::IntakeClerk});
+}
 inline pcs::Actor countyDispatcher() {
   return user("u-disp", "c01.housing", {pcs::Role::Dispatcher});
 }
-inline pcs::Actor cityDispatcher() { return user("u-cdisp", "city.housing", {pcs::Role::Dispatcher}); }
-inline pcs::Actor cityReviewer() { return user("u-crev", "city.housing", {pcs::Role::Reviewer}); }
-inline pcs::Actor streetHandler() { return user("u-street", "c01.s01", {pcs::Role::Handler}); }
-inline pcs::Actor streetHead() { return user("u-shead", "c01.s01", {pcs::Role::UnitHead}); }
-inline pcs::Actor policeHandler() { return user("u-pol", "c01.police", {pcs::Role::Handler}); }
+inline pcs::Actor cityDispatcher() {
+  return user("u-cdisp", "city.housing", {pcs::Role::Dispatcher});
+}
+inline pcs::Actor cityReviewer() {
+  return user("u-crev", "city.housing", {pcs::Role::Reviewer});
+}
+inline pcs::Actor streetHandler() {
+  return user("u-street", "c01.s01", {pcs::Role::Handler});
+}
+inline pcs::Actor streetHead() {
+  return user("u-shead", "c01.s01", {pcs::Role::UnitHead});
+}
+inline pcs::Actor policeHandler() {
+  return user("u-pol", "c01.police", {pcs::Role::Handler});
+}
 inline pcs::Actor cityPoliceReviewer() {
   return user("u-cpol", "city.police", {pcs::Role::Reviewer});
 }
 inline pcs::Actor countyHousingSigner() {
   return user("u-sign", "c01.housing", {pcs::Role::Dispatcher, pcs::Role::UnitHead});
 }
-inline pcs::Actor discipline() { return user("u-jw", "city.discipline", {pcs::Role::Oversight}); }
+inline pcs::Actor discipline() {
+  return user("u-jw", "city.discipline", {pcs::Role::Oversight});
+}
 
 inline pcs::Case newCase(const std::string& id = "2025-000001") {
   pcs::Case c;
@@ -84,7 +101,8 @@ inline pcs::Command dispatchTo(std::initializer_list<std::string> units) {
   return c;
 }
 
-inline bool offers(const std::vector<pcs::AvailableAction>& list, pcs::Action a, int assignment = 0) {
+inline bool offers(const std::vector<pcs::AvailableAction>& list, pcs::Action a,
+                   int assignment = 0) {
   return std::any_of(list.begin(), list.end(), [&](const pcs::AvailableAction& x) {
     return x.action == a && x.assignmentId == assignment;
   });

@@ -135,9 +135,9 @@ TEST_CASE("workflow: a housing case and a police case go all the way to closure"
   CHECK(c.closedAt == kMonday + 3 * kDay + kHour);
 
   // Every step is an event with who, when and what, in order.
-  const char* expected[] = {"register", "dispatch", "accept", "resolve", "co_sign_street",
-                            "co_sign_housing", "submit_review", "accept", "resolve",
-                            "submit_review", "approve", "approve"};
+  const char* expected[] = {"register",       "dispatch",        "accept",        "resolve",
+                            "co_sign_street", "co_sign_housing", "submit_review", "accept",
+                            "resolve",        "submit_review",   "approve",       "approve"};
   REQUIRE(c.events.size() == std::size(expected));
   for (size_t i = 0; i < c.events.size(); ++i) {
     CHECK(c.events[i].action == expected[i]);
@@ -192,7 +192,8 @@ TEST_CASE("workflow: dispatch stays inside the owner's reach") {
   refused(c, dispatchTo({"c01.nowhere"}), countyDispatcher(), ErrorCode::InvalidInput, "不存在");
   refused(c, dispatchTo({"c01.discipline"}), countyDispatcher(), ErrorCode::InvalidInput,
           "不是承办单位");
-  refused(c, dispatchTo({"c01.s01", "c01.s01"}), countyDispatcher(), ErrorCode::InvalidInput, "重复");
+  refused(c, dispatchTo({"c01.s01", "c01.s01"}), countyDispatcher(), ErrorCode::InvalidInput,
+          "重复");
   refused(c, dispatchTo({"c01.s01"}), user("x", "c02.housing", {pcs::Role::Dispatcher}),
           ErrorCode::Forbidden, "负责该案件");
   // The community of the estate is in reach, and so is any same-level department.
@@ -255,7 +256,7 @@ TEST_CASE("workflow: a major case files a plan in T5 and reports monthly (T6)") 
                {*pcs::Date::parse("2025-04-15"), "确定施工单位"}};
   pcs::apply(c, plan, streetHandler(), at(kMonday + 2 * kDay));
   CHECK(c.assignments[0].state == AssignmentState::PlanSubmitted);
-  CHECK(c.assignments[0].plan.front().text == "确定施工单位");  // kept in date order
+  CHECK(c.assignments[0].plan.front().text == "确定施工单位");          // kept in date order
   CHECK(c.assignments[0].progressDue->due.toString() == "2025-04-07");  // 03-05 + 1 month
   pcs::Command report = cmd(Action::ReportProgress, 1);
   report.text = "已确定施工单位，下周进场";
@@ -276,7 +277,8 @@ TEST_CASE("workflow: suspension and extension need the unit head's approval") {
   pause.to = *pcs::Date::parse("2025-03-08");
   pcs::apply(c, pause, streetHandler(), at(kMonday + kDay));
   CHECK(c.assignments[0].resolveDue->due.toString() == "2025-03-10");  // not yet approved
-  refused(c, cmd(Action::ApproveSuspension, 1), streetHandler(), ErrorCode::Forbidden, "单位负责人");
+  refused(c, cmd(Action::ApproveSuspension, 1), streetHandler(), ErrorCode::Forbidden,
+          "单位负责人");
   pcs::apply(c, cmd(Action::ApproveSuspension, 1), streetHead(), at(kMonday + kDay));
   // 03-03 + 7 days with 03-05..03-07 not counted: 03-13.
   CHECK(c.assignments[0].resolveDue->due.toString() == "2025-03-13");
@@ -418,12 +420,14 @@ TEST_CASE("workflow: loading a new calendar recomputes open deadlines and report
   pcs::Calendar calendar = pcs::Calendar::builtin();
   pcs::Case c = newCase();
   c.receivedAt = *pcs::parseCst("2026-12-24 09:00");
-  pcs::registerCase(c, countyClerk(), {org(), calendar, rules(), *pcs::parseCst("2026-12-24 09:00")});
+  pcs::registerCase(c, countyClerk(),
+                    {org(), calendar, rules(), *pcs::parseCst("2026-12-24 09:00")});
   CHECK(c.dispatchDue.due.toString() == "2027-01-05");
   CHECK(c.dispatchDue.provisional);
   // A made-up 2027 notice with a three-day New Year break.
-  calendar.load(pcs::parseArrangement("arrangement 2027\nholiday 2027-01-01 2027-01-03 元旦\n"
-                                      "holiday 2027-01-04 元旦\n"));
+  calendar.load(
+      pcs::parseArrangement("arrangement 2027\nholiday 2027-01-01 2027-01-03 元旦\n"
+                            "holiday 2027-01-04 元旦\n"));
   std::vector<std::string> moved = pcs::recomputeDeadlines(c, calendar, rules());
   CHECK(c.dispatchDue.due.toString() == "2027-01-06");
   CHECK_FALSE(c.dispatchDue.provisional);

@@ -18,17 +18,17 @@ namespace pcs {
 
 enum class Channel { Phone, Mailbox, Hotline12345, Visit, Online, HigherLevel, Open311 };
 const char* channelKey(Channel c);  // "phone", "mailbox", "hotline_12345", "visit", ...
-const char* channelZh(Channel c);   // 电话, 邮箱, 12345热线, 来访, 网上, 上级转办, 系统对接
+const char* channelZh(Channel c);  // 电话, 邮箱, 12345热线, 来访, 网上, 上级转办, 系统对接
 std::optional<Channel> channelFromKey(std::string_view key);
 
 enum class CaseState {
-  Registered,  // 已登记: waiting to be dispatched (or every assignment was returned)
-  Dispatched,  // 已分转: sent, no handler has accepted yet
-  InProgress,  // 办理中
-  Resolved,    // 已办结: every live assignment resolved, closure pending
-  UnderReview, // 待审核
-  Closed,      // 已销号
-  Merged,      // 已合并: a duplicate folded into another case
+  Registered,   // 已登记: waiting to be dispatched (or every assignment was returned)
+  Dispatched,   // 已分转: sent, no handler has accepted yet
+  InProgress,   // 办理中
+  Resolved,     // 已办结: every live assignment resolved, closure pending
+  UnderReview,  // 待审核
+  Closed,       // 已销号
+  Merged,       // 已合并: a duplicate folded into another case
 };
 const char* caseStateKey(CaseState s);
 const char* caseStateZh(CaseState s);
@@ -98,7 +98,8 @@ struct ExtensionRequest {
 // R7: verify in T7, decide in T8, extend once by T9 with the unit head's approval.
 struct PenaltyClock {
   Date discoveredOn;
-  std::string lawReference;  // a law's own period, when one applies; then its due dates are set by hand
+  std::string
+      lawReference;  // a law's own period, when one applies; then its due dates are set by hand
   std::optional<Deadline> verifyDue;  // T7
   std::optional<Deadline> decideDue;  // T8, then T9 once extended
   bool extended = false;
@@ -130,8 +131,8 @@ struct Assignment {
   int extensionDays = 0;  // approved extensions of resolveDue, in its own unit
   std::optional<ExtensionRequest> pendingExtension;
 
-  std::optional<bool> substantiated;  // 属实
-  std::string answer;                 // 答复投诉人 / 办理结果
+  std::optional<bool> substantiated;       // 属实
+  std::string answer;                      // 答复投诉人 / 办理结果
   std::optional<Signature> coSignStreet;   // street office or the community it authorised
   std::optional<Signature> coSignHousing;  // county housing authority
   std::string returnReason;
@@ -153,8 +154,8 @@ struct Event {
   int64_t at = 0;
   std::string userId;
   std::string unitId;
-  std::string role;    // roleKey() of the role acted in
-  std::string action;  // actionKey()
+  std::string role;      // roleKey() of the role acted in
+  std::string action;    // actionKey()
   int assignmentId = 0;  // 0 for the case as a whole
   std::string fromState;
   std::string toState;
@@ -163,7 +164,7 @@ struct Event {
 };
 
 struct Case {
-  std::string id;  // case number, e.g. "2025-001234"
+  std::string id;            // case number, e.g. "2025-001234"
   int64_t receivedAt = 0;    // when the complaint came in
   int64_t registeredAt = 0;  // when it was entered
   Channel channel = Channel::Phone;
@@ -174,7 +175,7 @@ struct Case {
   std::string location;  // building, unit, room
   std::string estateId, companyId;
   std::string countyId, streetId, communityId;  // area units of the estate
-  std::vector<std::string> categories;         // catalogue codes confirmed at dispatch
+  std::vector<std::string> categories;          // catalogue codes confirmed at dispatch
 
   bool urgent = false;  // R3: endangers building use or personal safety
   std::string urgentReason;
@@ -183,10 +184,10 @@ struct Case {
   std::string intakeUnitId;  // the property authority that registered it
   std::string ownerUnitId;   // the property authority responsible now (the county, normally)
   CaseState state = CaseState::Registered;
-  Deadline dispatchDue;         // T1 (general)
-  int64_t dispatchDueAt = 0;    // T2 instant (urgent)
-  int64_t dispatchedAt = 0;     // first dispatch
-  int64_t reportedUrgentAt = 0; // when the party committee and government were told (R3)
+  Deadline dispatchDue;          // T1 (general)
+  int64_t dispatchDueAt = 0;     // T2 instant (urgent)
+  int64_t dispatchedAt = 0;      // first dispatch
+  int64_t reportedUrgentAt = 0;  // when the party committee and government were told (R3)
 
   std::vector<Assignment> assignments;
   std::optional<Satisfaction> satisfaction;  // 12345 call-back result (R8)

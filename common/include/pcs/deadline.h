@@ -25,7 +25,7 @@ const char* ruleUnitZh(RuleUnit u);   // 工作日, 日, 个月, 小时
 std::optional<RuleUnit> ruleUnitFromKey(std::string_view key);
 
 struct Rule {
-  std::string id;     // "T1"
+  std::string id;  // "T1"
   RuleUnit unit = RuleUnit::WorkingDays;
   int amount = 0;
   Recurrence recurrence = Recurrence::Once;
@@ -78,6 +78,8 @@ int64_t computeDueInstant(const Rule& rule, int64_t fromUnix);
 // Days left (positive), due today (0) or days late (negative), as of `today`, counted in
 // working days for working-day rules and in calendar days otherwise.
 int daysLeft(const Deadline& d, Date today, const Calendar& cal);
+// The same in working days for a bare due date (lists that show one next deadline).
+int workingDaysLeft(Date due, Date today, const Calendar& cal);
 
 // "剩余3个工作日", "今日到期", "逾期2日"
 std::string describeDaysLeft(const Deadline& d, Date today, const Calendar& cal);

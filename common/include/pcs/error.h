@@ -8,11 +8,11 @@
 namespace pcs {
 
 enum class ErrorCode {
-  InvalidInput,   // malformed or out-of-range input: 400
-  NotFound,       // a referenced record does not exist: 404
-  Forbidden,      // the role or unit may not do this: 403
-  Conflict,       // the record's state does not allow it (illegal transition): 409
-  Unavailable,    // data needed for the answer is missing: 503
+  InvalidInput,  // malformed or out-of-range input: 400
+  NotFound,      // a referenced record does not exist: 404
+  Forbidden,     // the role or unit may not do this: 403
+  Conflict,      // the record's state does not allow it (illegal transition): 409
+  Unavailable,   // data needed for the answer is missing: 503
 };
 
 class Error : public std::runtime_error {

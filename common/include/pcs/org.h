@@ -20,7 +20,7 @@ namespace pcs {
 
 enum class OrgLevel { City, County, Street, Community };
 const char* orgLevelKey(OrgLevel l);  // "city", "county", "street", "community"
-const char* orgLevelZh(OrgLevel l);   // 市级, 县（区）级, 街道（乡镇）级, 社区（村）级
+const char* orgLevelZh(OrgLevel l);  // 市级, 县（区）级, 街道（乡镇）级, 社区（村）级
 
 enum class UnitKind {
   Area,             // the city, a county, a street office or township, a community or village
@@ -38,8 +38,8 @@ struct UnitHistory {
 };
 
 struct OrgUnit {
-  std::string id;        // stable, never reused, e.g. "c01.housing"
-  std::string name;      // current name
+  std::string id;    // stable, never reused, e.g. "c01.housing"
+  std::string name;  // current name
   OrgLevel level = OrgLevel::City;
   UnitKind kind = UnitKind::Area;
   std::optional<Handler> handler;  // the role it plays in routing, if any
@@ -56,8 +56,10 @@ class OrgTree {
   // Adds a unit. Throws pcs::Error(InvalidInput) for a duplicate id, a missing parent, or a
   // level that does not fit under the parent.
   void add(OrgUnit unit);
-  void rename(const std::string& id, const std::string& newName, int64_t at, const std::string& note);
-  void move(const std::string& id, const std::string& newParentId, int64_t at, const std::string& note);
+  void rename(const std::string& id, const std::string& newName, int64_t at,
+              const std::string& note);
+  void move(const std::string& id, const std::string& newParentId, int64_t at,
+            const std::string& note);
   void deactivate(const std::string& id, int64_t at, const std::string& note);
 
   const OrgUnit* find(const std::string& id) const;

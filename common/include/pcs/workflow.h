@@ -18,7 +18,8 @@ namespace pcs {
 
 enum class Role { IntakeClerk, Dispatcher, Handler, Reviewer, UnitHead, Oversight, Admin };
 const char* roleKey(Role r);  // "intake_clerk", "dispatcher", "handler", "reviewer", ...
-const char* roleZh(Role r);   // 受理登记员, 分转员, 承办人, 审核人, 单位负责人, 监督（只读）, 系统管理员
+const char* roleZh(
+    Role r);  // 受理登记员, 分转员, 承办人, 审核人, 单位负责人, 监督（只读）, 系统管理员
 std::optional<Role> roleFromKey(std::string_view key);
 
 struct Actor {
@@ -30,30 +31,30 @@ struct Actor {
 
 enum class Action {
   Register,
-  MarkUrgent,         // flag as endangering building use or safety (R3)
-  ReportUrgent,       // record the report to the party committee and government (R3)
-  PushToCounty,       // city intake handed to the county of the estate (R2)
-  Dispatch,           // send to one or more handler units (R4)
-  Accept,             // 签收
-  Return,             // 退回 with a reason, to the dispatcher (R6)
-  SubmitPlan,         // 解决方案 with dates (T5)
-  ReportProgress,     // 进展反馈 (T6)
-  Resolve,            // 办结并答复投诉人, with 属实 or not
-  CoSignStreet,       // 街道（社区）签署办结意见
-  CoSignHousing,      // 县级住建签署办结意见
-  SubmitReview,       // 提交审核
-  Approve,            // 审核通过并销号
-  Reject,             // 审核退回 with a reason
-  RecordSatisfaction, // 12345 回访结果
-  Reopen,             // 重新办理
-  Merge,              // 合并重复件 into another case
-  RequestSuspension,  // 申请暂停计时
+  MarkUrgent,          // flag as endangering building use or safety (R3)
+  ReportUrgent,        // record the report to the party committee and government (R3)
+  PushToCounty,        // city intake handed to the county of the estate (R2)
+  Dispatch,            // send to one or more handler units (R4)
+  Accept,              // 签收
+  Return,              // 退回 with a reason, to the dispatcher (R6)
+  SubmitPlan,          // 解决方案 with dates (T5)
+  ReportProgress,      // 进展反馈 (T6)
+  Resolve,             // 办结并答复投诉人, with 属实 or not
+  CoSignStreet,        // 街道（社区）签署办结意见
+  CoSignHousing,       // 县级住建签署办结意见
+  SubmitReview,        // 提交审核
+  Approve,             // 审核通过并销号
+  Reject,              // 审核退回 with a reason
+  RecordSatisfaction,  // 12345 回访结果
+  Reopen,              // 重新办理
+  Merge,               // 合并重复件 into another case
+  RequestSuspension,   // 申请暂停计时
   ApproveSuspension,
-  RequestExtension,   // 申请延期
+  RequestExtension,  // 申请延期
   ApproveExtension,
-  OpenPenalty,        // 处罚线索 (T7, T8)
+  OpenPenalty,  // 处罚线索 (T7, T8)
   VerifyPenalty,
-  ExtendPenalty,      // T9, unit head
+  ExtendPenalty,  // T9, unit head
   DecidePenalty,
 };
 const char* actionKey(Action a);
@@ -70,15 +71,15 @@ struct Command {
   Action action = Action::Accept;
   int assignmentId = 0;
   std::string reason;  // why: required for Return, Reject, Reopen, Merge, requests, MarkUrgent
-  std::vector<DispatchTarget> targets;      // Dispatch
-  bool major = false;                       // Dispatch: 重大或复杂问题
-  std::vector<PlanMilestone> plan;          // SubmitPlan
-  std::optional<bool> substantiated;        // Resolve
+  std::vector<DispatchTarget> targets;  // Dispatch
+  bool major = false;                   // Dispatch: 重大或复杂问题
+  std::vector<PlanMilestone> plan;      // SubmitPlan
+  std::optional<bool> substantiated;    // Resolve
   std::string text;  // Resolve: answer; ReportProgress: report; co-sign: opinion; penalty outcome
-  std::optional<Satisfaction> satisfaction; // RecordSatisfaction
-  std::string targetCaseId;                 // Merge
-  Date from, to;                            // RequestSuspension [from, to); OpenPenalty: from
-  int days = 0;                             // RequestExtension
+  std::optional<Satisfaction> satisfaction;  // RecordSatisfaction
+  std::string targetCaseId;                  // Merge
+  Date from, to;                             // RequestSuspension [from, to); OpenPenalty: from
+  int days = 0;                              // RequestExtension
 };
 
 struct WorkflowContext {
