@@ -4,13 +4,14 @@
 
 #include <atomic>
 #include <cereal/types/string.hpp>
-#include <cereal/types/vector.hpp>
 
+#include "app.h"
+#include "auth.h"
+#include "demo.h"
 #include "json.h"
 #include "log.h"
-#include "pcs/calendar.h"
-#include "pcs/deadline.h"
 #include "pcs/error.h"
+#include "routes.h"
 
 namespace pcs::server {
 
@@ -19,10 +20,11 @@ std::string errorJson(const std::string& message) {
 }
 
 struct HttpServer::State {
+  explicit State(const Options& o) : options(o), app(o), auth(app, o.secureCookies) {}
   Options options;
+  App app;
+  Auth auth;
   httplib::Server http;
-  Calendar calendar = Calendar::builtin();
-  RuleSet rules = RuleSet::builtin();
   std::atomic<int> port{0};
 };
 
@@ -32,11 +34,16 @@ constexpr const char* kJson = "application/json; charset=utf-8";
 
 int statusFor(ErrorCode code) {
   switch (code) {
-    case ErrorCode::InvalidInput: return 400;
-    case ErrorCode::NotFound: return 404;
-    case ErrorCode::Forbidden: return 403;
-    case ErrorCode::Conflict: return 409;
-    case ErrorCode::Unavailable: return 503;
+    case ErrorCode::InvalidInput:
+      return 400;
+    case ErrorCode::NotFound:
+      return 404;
+    case ErrorCode::Forbidden:
+      return 403;
+    case ErrorCode::Conflict:
+      return 409;
+    case ErrorCode::Unavailable:
+      return 503;
   }
   return 500;
 }
@@ -46,72 +53,65 @@ void fail(httplib::Response& res, int status, const std::string& message) {
   res.set_content(errorJson(message), kJson);
 }
 
-Date requireDate(const std::string& text, const char* what) {
-  auto d = Date::parse(text);
-  if (!d) throw Error(ErrorCode::InvalidInput, std::string(what) + " must be a date YYYY-MM-DD, got '" + text + "'");
-  return *d;
-}
-
-void routeCalendar(HttpServer::State& s) {
-  s.http.Get(R"(/api/v1/calendar/([^/]+))", [&s](const httplib::Request& req, httplib::Response& res) {
-    Date d = requireDate(req.matches[1], "the calendar date");
-    DayInfo info = s.calendar.info(d);
-    res.set_content(toJson([&](auto& ar) {
-                      ar(cereal::make_nvp("date", d.toString()),
-                         cereal::make_nvp("working", info.working),
-                         cereal::make_nvp("kind", std::string(dayKindKey(info.kind))),
-                         cereal::make_nvp("name", info.name),
-                         cereal::make_nvp("weekday", std::string(weekdayNameZh(d.isoWeekday()))),
-                         cereal::make_nvp("provisional", info.provisional));
-                    }),
-                    kJson);
-  });
-
-  s.http.Get("/api/v1/deadline", [&s](const httplib::Request& req, httplib::Response& res) {
-    if (!req.has_param("rule") || !req.has_param("from"))
-      throw Error(ErrorCode::InvalidInput, "deadline needs ?rule=T1..T15&from=YYYY-MM-DD");
-    const Rule* rule = s.rules.find(req.get_param_value("rule"));
-    if (!rule) throw Error(ErrorCode::InvalidInput, "unknown rule '" + req.get_param_value("rule") + "'");
-    Date from = requireDate(req.get_param_value("from"), "from");
-    Deadline dl = computeDeadline(*rule, from, s.calendar);
-    res.set_content(toJson([&](auto& ar) {
-                      ar(cereal::make_nvp("rule", rule->id),
-                         cereal::make_nvp("title", rule->title),
-                         cereal::make_nvp("from", from.toString()),
-                         cereal::make_nvp("due", dl.due.toString()),
-                         cereal::make_nvp("unit", std::string(ruleUnitKey(rule->unit))),
-                         cereal::make_nvp("amount", rule->amount),
-                         cereal::make_nvp("provisional", dl.provisional),
-                         cereal::make_nvp("explanation", dl.explanation));
-                    }),
-                    kJson);
-  });
+void seedDemoData(HttpServer::State& s) {
+  // One hash for every demo account: they share the published demo password, and hashing it
+  // once keeps the first start quick.
+  std::string hash;
+  seedDemo(
+      s.app,
+      [&s, &hash](const DemoUser& u, const std::string& password) {
+        if (hash.empty()) hash = s.auth.hashPassword(password);
+        NewUser n;
+        n.login = u.login;
+        n.displayName = u.displayName;
+        n.unitId = u.unitId;
+        n.roles = u.roles;
+        n.passwordHash = hash;
+        s.auth.createUser(n, ChangeAuthor{"system", "city.housing"});
+      },
+      s.options.demoCases, s.options.demoSeed);
 }
 
 }  // namespace
 
-HttpServer::HttpServer(const Options& options) : state_(std::make_unique<State>()) {
+HttpServer::HttpServer(const Options& options) : state_(std::make_unique<State>(options)) {
   State& s = *state_;
-  s.options = options;
+  if (options.demo) seedDemoData(s);
+
   s.http.set_tcp_nodelay(true);
   s.http.new_task_queue = [threads = options.threads] { return new httplib::ThreadPool(threads); };
+  s.http.set_payload_max_length(options.maxBodyBytes);
 
-  s.http.set_exception_handler([](const httplib::Request& req, httplib::Response& res,
-                                  std::exception_ptr ep) {
-    try {
-      std::rethrow_exception(ep);
-    } catch (const Error& e) {
-      fail(res, statusFor(e.code()), e.what());
-    } catch (const std::exception& e) {
-      logError(req.path, e.what());
-      fail(res, 500, "internal error");
-    }
+  s.http.set_exception_handler(
+      [](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+        try {
+          std::rethrow_exception(ep);
+        } catch (const Error& e) {
+          fail(res, statusFor(e.code()), e.what());
+        } catch (const Unauthorized& e) {
+          fail(res, 401, e.what());
+        } catch (const TooManyAttempts& e) {
+          res.set_header("Retry-After", std::to_string(e.retryAfter()));
+          fail(res, 429, e.what());
+        } catch (const std::exception& e) {
+          logError(req.method + " " + req.path, e.what());
+          fail(res, 500, "internal error; the server log has the details");
+        }
+      });
+  s.http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+    if (res.status >= 500) logError(req.method + " " + req.path, std::to_string(res.status));
   });
 
   s.http.Get("/api/v1/health", [](const httplib::Request&, httplib::Response& res) {
     res.set_content(R"({"status":"ok"})", kJson);
   });
-  routeCalendar(s);
+  registerCalendarRoutes(s.http, s.app);
+  registerAuthRoutes(s.http, s.app, s.auth);
+  registerCaseRoutes(s.http, s.app, s.auth);
+  // Anything else under /api/ is an unknown endpoint, not a file.
+  s.http.Get("/api/.*", [](const httplib::Request& req, httplib::Response& res) {
+    fail(res, 404, "no such endpoint: " + req.path);
+  });
 
   if (!s.http.set_mount_point("/", options.webRoot))
     logWarn("web", "web root " + options.webRoot + " does not exist; only the API is served");
@@ -135,7 +135,14 @@ bool HttpServer::run() {
   return s.http.listen_after_bind();
 }
 
-void HttpServer::stop() { state_->http.stop(); }
-int HttpServer::boundPort() const { return state_->port; }
+void HttpServer::stop() {
+  state_->http.stop();
+}
+int HttpServer::boundPort() const {
+  return state_->port;
+}
+App& HttpServer::app() {
+  return state_->app;
+}
 
 }  // namespace pcs::server

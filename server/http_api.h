@@ -25,8 +25,9 @@ class HttpServer {
   void stop();
   // The port actually bound (useful with --port 0), valid once run() is listening.
   int boundPort() const;
+  class App& app();
 
- struct State;  // defined in http_api.cpp; public so route helpers there can take it
+  struct State;  // defined in http_api.cpp; public so route helpers there can take it
 
  private:
   std::unique_ptr<State> state_;

@@ -31,8 +31,8 @@ int main(int argc, char** argv) {
   std::error_code ec;
   std::filesystem::create_directories(options.dataDir, ec);
   if (ec) {
-    std::fprintf(stderr, "pcs-server: cannot create data folder %s: %s\n",
-                 options.dataDir.c_str(), ec.message().c_str());
+    std::fprintf(stderr, "pcs-server: cannot create data folder %s: %s\n", options.dataDir.c_str(),
+                 ec.message().c_str());
     return 1;
   }
 

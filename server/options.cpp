@@ -44,6 +44,12 @@ Options parseOptions(const std::vector<std::string>& args, bool& helpRequested) 
       if (o.threads < 1) throw std::invalid_argument("--threads must be at least 1");
     } else if (a == "--empty") {
       o.demo = false;
+    } else if (a == "--sync-full") {
+      o.synchronousFull = true;
+    } else if (a == "--secure-cookies") {
+      o.secureCookies = true;
+    } else if (a == "--demo-cases") {
+      o.demoCases = parsePort(a, value());
     } else {
       throw std::invalid_argument("unknown option '" + a + "' (see --help)");
     }
@@ -54,12 +60,27 @@ Options parseOptions(const std::vector<std::string>& args, bool& helpRequested) 
 std::string optionsHelp() {
   Options d;
   return "pcs-server: 物业投诉转办处置系统 server\n"
-         "  --host ADDR      listen address (default " + d.host + ")\n"
-         "  --port N         listen port (default " + std::to_string(d.port) + ")\n"
-         "  --data DIR       data folder with pcs.db (default " + d.dataDir + ")\n"
-         "  --web-root DIR   built browser client (default " + d.webRoot + ")\n"
-         "  --threads N      worker threads (default " + std::to_string(d.threads) + ")\n"
-         "  --empty          start without demo data\n";
+         "  --host ADDR      listen address (default " +
+         d.host +
+         ")\n"
+         "  --port N         listen port (default " +
+         std::to_string(d.port) +
+         ")\n"
+         "  --data DIR       data folder with pcs.db (default " +
+         d.dataDir +
+         ")\n"
+         "  --web-root DIR   built browser client (default " +
+         d.webRoot +
+         ")\n"
+         "  --threads N      worker threads (default " +
+         std::to_string(d.threads) +
+         ")\n"
+         "  --empty          start without demo data\n"
+         "  --demo-cases N   complaints in the demo data (default " +
+         std::to_string(d.demoCases) +
+         ")\n"
+         "  --sync-full      SQLite synchronous=FULL: survive power loss, slower writes\n"
+         "  --secure-cookies mark the session cookie Secure (when served over HTTPS)\n";
 }
 
 }  // namespace pcs::server

@@ -8,12 +8,17 @@
 namespace pcs::server {
 
 struct Options {
-  std::string host = "127.0.0.1";   // listen address; loopback unless deliberately opened
-  int port = 8080;                  // listen port
-  std::string dataDir = "data";     // holds pcs.db (SQLite) and attachments
+  std::string host = "127.0.0.1";         // listen address; loopback unless deliberately opened
+  int port = 8080;                        // listen port
+  std::string dataDir = "data";           // holds pcs.db (SQLite) and attachments
   std::string webRoot = "build-web/web";  // the built browser client and web/ files
-  int threads = 8;                  // worker threads serving requests
-  bool demo = true;                 // load demo data into an empty database
+  int threads = 8;                        // worker threads serving requests
+  bool demo = true;                       // load demo data into an empty database
+  bool synchronousFull = false;           // SQLite synchronous=FULL (survives power loss; slower)
+  bool secureCookies = false;             // mark the session cookie Secure (serve behind HTTPS)
+  int demoCases = 400;                    // complaints in the demo data
+  unsigned demoSeed = 20250408;           // the demo data's random seed (same data every time)
+  size_t maxBodyBytes = 16u << 20;        // largest request body (attachments included)
 };
 
 // Parses argv. Throws std::invalid_argument with a message naming the bad flag.

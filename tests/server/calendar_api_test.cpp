@@ -39,8 +39,8 @@ TEST_CASE("calendar api: a day's kind, name and provisional flag") {
 
 TEST_CASE("calendar api: a bad date is a 400 that says what was wrong") {
   TestServer s;
-  for (const char* bad : {"/api/v1/calendar/2025-02-30", "/api/v1/calendar/yesterday",
-                          "/api/v1/calendar/2025-1-1"}) {
+  for (const char* bad :
+       {"/api/v1/calendar/2025-02-30", "/api/v1/calendar/yesterday", "/api/v1/calendar/2025-1-1"}) {
     auto res = s.client().Get(bad);
     REQUIRE(res);
     CHECK(res->status == 400);

@@ -10,14 +10,16 @@
 
 class TestServer {
  public:
-  TestServer() {
+  // `demoCases` < 0: an empty database; otherwise the demo city with that many complaints.
+  explicit TestServer(int demoCases = -1) {
     dir_ = std::filesystem::temp_directory_path() /
            ("pcs-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter()++));
     std::filesystem::create_directories(dir_ / "web");
     options_.port = 0;
     options_.dataDir = (dir_ / "data").string();
     options_.webRoot = (dir_ / "web").string();
-    options_.demo = false;
+    options_.demo = demoCases >= 0;
+    options_.demoCases = demoCases < 0 ? 0 : demoCases;
     server_ = std::make_unique<pcs::server::HttpServer>(options_);
     thread_ = std::thread([this] { server_->run(); });
     for (int i = 0; i < 500 && server_->boundPort() == 0; ++i)
@@ -31,6 +33,8 @@ class TestServer {
     std::filesystem::remove_all(dir_, ec);
   }
   httplib::Client& client() { return *client_; }
+  pcs::server::App& app() { return server_->app(); }
+  int port() const { return server_->boundPort(); }
   const std::filesystem::path& dir() const { return dir_; }
 
  private:

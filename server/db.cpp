@@ -1,0 +1,122 @@
+#include "db.h"
+
+#include <sqlite3.h>
+
+#include <atomic>
+#include <filesystem>
+#include <stdexcept>
+#include <unordered_map>
+
+#include "log.h"
+
+namespace pcs::server {
+namespace {
+std::atomic<uint64_t> g_nextInstance{1};
+}
+
+Database::Database(DbOptions options) : Database(std::move(options), -1) {}
+
+Database::Database(DbOptions options, int version)
+    : options_(std::move(options)), instance_(g_nextInstance++) {
+  if (options_.path.empty() || options_.path == ":memory:")
+    throw std::runtime_error("the database needs a file path");
+  writer_ = open(false);
+  writer_->exec("PRAGMA journal_mode=WAL");
+  migrate(version < 0 ? migrations().back().version : version);
+}
+
+Database::~Database() = default;
+
+std::unique_ptr<SQLite::Database> Database::open(bool readOnly) {
+  const int flags = readOnly ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE;
+  auto db = std::make_unique<SQLite::Database>(options_.path, flags | SQLITE_OPEN_NOMUTEX,
+                                               options_.busyTimeoutMs);
+  db->exec(options_.synchronousFull ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+  db->exec("PRAGMA foreign_keys=ON");
+  db->exec("PRAGMA temp_store=MEMORY");
+  return db;
+}
+
+SQLite::Database& Database::reader() {
+  // One connection per (thread, Database): SQLite connections are not shared across threads.
+  thread_local std::unordered_map<uint64_t, SQLite::Database*> mine;
+  auto it = mine.find(instance_);
+  if (it != mine.end()) return *it->second;
+  auto db = open(true);
+  SQLite::Database* raw = db.get();
+  {
+    std::lock_guard<std::mutex> lock(readersMutex_);
+    readers_.push_back(std::move(db));
+  }
+  mine[instance_] = raw;
+  return *raw;
+}
+
+int Database::schemaVersion() {
+  std::lock_guard<std::mutex> lock(writeMutex_);
+  if (!writer_->tableExists("schema_migrations")) return 0;
+  return writer_->execAndGet("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").getInt();
+}
+
+void Database::migrate(int upTo) {
+  writer_->exec(
+      "CREATE TABLE IF NOT EXISTS schema_migrations("
+      " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
+  const int current =
+      writer_->execAndGet("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").getInt();
+  if (current > migrations().back().version)
+    throw std::runtime_error(options_.path + " has schema version " + std::to_string(current) +
+                             ", newer than this server knows (" +
+                             std::to_string(migrations().back().version) + ")");
+  for (const Migration& m : migrations()) {
+    if (m.version <= current || m.version > upTo) continue;
+    SQLite::Transaction tx(*writer_, SQLite::TransactionBehavior::IMMEDIATE);
+    writer_->exec(m.sql);
+    SQLite::Statement record(*writer_,
+                             "INSERT INTO schema_migrations(version, name, applied_at) "
+                             "VALUES(?, ?, strftime('%s','now'))");
+    record.bind(1, m.version);
+    record.bind(2, m.name);
+    record.exec();
+    tx.commit();
+    logInfo("schema", "migrated " + options_.path + " to version " + std::to_string(m.version) +
+                          " (" + m.name + ")");
+  }
+}
+
+void Database::backupTo(const std::string& destination) {
+  if (std::filesystem::exists(destination))
+    throw std::runtime_error("backup target " + destination + " exists; choose a new file");
+  SQLite::Database& src = reader();
+  SQLite::Database dst(destination, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  SQLite::Backup backup(dst, src);
+  // Copy in steps so the writer is not held back for the whole copy.
+  constexpr int kPagesPerStep = 1024;
+  while (backup.executeStep(kPagesPerStep) != SQLITE_DONE) {
+  }
+}
+
+void restoreBackup(const std::string& source, const std::string& target) {
+  {
+    SQLite::Database check(source, SQLite::OPEN_READONLY);
+    const std::string result = check.execAndGet("PRAGMA integrity_check").getString();
+    if (result != "ok")
+      throw std::runtime_error("backup " + source + " fails the integrity check: " + result);
+    if (!check.tableExists("schema_migrations"))
+      throw std::runtime_error(source + " is not a backup of this system (no schema_migrations)");
+  }
+  // Copy beside the target, then rename over it, so a failure leaves the old file intact.
+  const std::string tmp = target + ".restoring";
+  std::filesystem::remove(tmp);
+  {
+    SQLite::Database src(source, SQLite::OPEN_READONLY);
+    SQLite::Database dst(tmp, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    SQLite::Backup backup(dst, src);
+    backup.executeStep(-1);
+  }
+  std::filesystem::remove(target + "-wal");
+  std::filesystem::remove(target + "-shm");
+  std::filesystem::rename(tmp, target);
+}
+
+}  // namespace pcs::server

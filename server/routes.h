@@ -1,0 +1,25 @@
+#pragma once
+// Registration of the API's route groups on the HTTP server. Each group lives in its own
+// routes_*.cpp. Handlers throw pcs::Error and Unauthorized (auth.h); the server's exception
+// handler turns them into status codes with a JSON {"error": ...} body.
+
+namespace httplib {
+class Server;
+}
+
+namespace pcs::server {
+
+class App;
+class Auth;
+
+// /api/v1/auth/login, logout, me, password; /api/v1/users (administrators).
+void registerAuthRoutes(httplib::Server& http, App& app, Auth& auth);
+
+// /api/v1/cases (intake, lists, the case view, actions, contact), /api/v1/board/counts,
+// /api/v1/routing/suggest, and the reference lists (estates, companies, units, catalogue).
+void registerCaseRoutes(httplib::Server& http, App& app, Auth& auth);
+
+// /api/v1/calendar/{date}, /api/v1/deadline, /api/v1/rules: public, read-only.
+void registerCalendarRoutes(httplib::Server& http, App& app);
+
+}  // namespace pcs::server

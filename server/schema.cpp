@@ -1,0 +1,172 @@
+// The schema, as an ordered list of migrations. Never edit a migration that has shipped; add
+// a new one. tests/server/db_test.cpp migrates from every older version.
+#include "db.h"
+
+namespace pcs::server {
+
+const std::vector<Migration>& migrations() {
+  static const std::vector<Migration> list = {
+      {1, "organisation, accounts, cases, audit",
+       R"SQL(
+CREATE TABLE settings(
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL);
+
+-- The organisation tree (R1): one row per unit, the whole OrgUnit as JSON (history included).
+CREATE TABLE units(
+  id TEXT PRIMARY KEY,
+  parent_id TEXT,
+  data TEXT NOT NULL,
+  updated_at INTEGER NOT NULL);
+
+CREATE TABLE companies(
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  credit_code TEXT,
+  data TEXT NOT NULL,
+  updated_at INTEGER NOT NULL);
+CREATE INDEX companies_name ON companies(name);
+
+CREATE TABLE estates(
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  county_id TEXT NOT NULL,
+  street_id TEXT,
+  community_id TEXT,
+  company_id TEXT,
+  data TEXT NOT NULL,
+  updated_at INTEGER NOT NULL);
+CREATE INDEX estates_name ON estates(name);
+CREATE INDEX estates_company ON estates(company_id);
+
+-- Accounts: a user acts in one unit with one or more roles (comma-separated role keys).
+CREATE TABLE users(
+  id TEXT PRIMARY KEY,
+  login TEXT NOT NULL UNIQUE,
+  display_name TEXT NOT NULL,
+  unit_id TEXT NOT NULL,
+  roles TEXT NOT NULL,
+  phone TEXT,
+  password_hash TEXT NOT NULL,
+  active INTEGER NOT NULL DEFAULT 1,
+  created_at INTEGER NOT NULL,
+  password_changed_at INTEGER NOT NULL);
+
+-- Sessions: only a hash of the cookie's token is stored.
+CREATE TABLE sessions(
+  token_hash TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id),
+  csrf_token TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL);
+CREATE INDEX sessions_user ON sessions(user_id);
+
+CREATE TABLE login_attempts(
+  login TEXT NOT NULL,
+  address TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  ok INTEGER NOT NULL);
+CREATE INDEX login_attempts_login ON login_attempts(login, at);
+CREATE INDEX login_attempts_address ON login_attempts(address, at);
+
+-- Cases: the whole pcs::Case as a versioned cereal record in `data`; the columns beside it
+-- are copies for filtering, sorting and visibility, rewritten with every change.
+CREATE TABLE cases(
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  county_id TEXT,
+  street_id TEXT,
+  community_id TEXT,
+  estate_id TEXT,
+  company_id TEXT,
+  owner_unit_id TEXT NOT NULL,
+  intake_unit_id TEXT NOT NULL,
+  state TEXT NOT NULL,
+  urgent INTEGER NOT NULL,
+  major INTEGER NOT NULL,
+  channel TEXT NOT NULL,
+  received_at INTEGER NOT NULL,
+  registered_at INTEGER NOT NULL,
+  closed_at INTEGER,
+  next_due INTEGER,
+  complainant_key TEXT,
+  substantiated INTEGER,
+  returns INTEGER NOT NULL DEFAULT 0,
+  external_ref TEXT,
+  excerpt TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  data BLOB NOT NULL);
+CREATE INDEX cases_county_state_due ON cases(county_id, state, next_due);
+CREATE INDEX cases_state_due ON cases(state, next_due);
+CREATE INDEX cases_owner_state ON cases(owner_unit_id, state);
+CREATE INDEX cases_company_received ON cases(company_id, received_at);
+CREATE INDEX cases_estate ON cases(estate_id);
+CREATE INDEX cases_street ON cases(street_id);
+CREATE INDEX cases_community ON cases(community_id);
+CREATE INDEX cases_channel_county ON cases(channel, county_id);
+CREATE INDEX cases_received ON cases(received_at);
+CREATE INDEX cases_external_ref ON cases(external_ref);
+
+-- One row per assignment: who handles what, for handler visibility and boards.
+CREATE TABLE assignments(
+  case_seq INTEGER NOT NULL REFERENCES cases(seq),
+  assignment_id INTEGER NOT NULL,
+  unit_id TEXT NOT NULL,
+  handler TEXT NOT NULL,
+  state TEXT NOT NULL,
+  due INTEGER,
+  PRIMARY KEY(case_seq, assignment_id)) WITHOUT ROWID;
+CREATE INDEX assignments_unit_state_due ON assignments(unit_id, state, due);
+CREATE INDEX assignments_handler_state ON assignments(handler, state);
+
+-- Full text in Chinese: the text is indexed as overlapping character bigrams (plus single
+-- characters), which finds any substring of two or more characters (case_store.cpp).
+CREATE VIRTUAL TABLE cases_fts USING fts5(terms, tokenize='unicode61');
+
+CREATE TABLE case_counters(
+  year INTEGER PRIMARY KEY,
+  next INTEGER NOT NULL);
+
+CREATE TABLE attachments(
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL,
+  file_name TEXT NOT NULL,
+  mime_type TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  sha256 TEXT NOT NULL,
+  data BLOB NOT NULL,
+  added_at INTEGER NOT NULL,
+  added_by TEXT NOT NULL);
+CREATE INDEX attachments_case ON attachments(case_id);
+
+-- The audit log (R17): append-only; each row carries the hash of the one before.
+CREATE TABLE audit(
+  seq INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  user_id TEXT NOT NULL,
+  unit_id TEXT NOT NULL,
+  action TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL);
+CREATE INDEX audit_subject ON audit(subject, seq);
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+  BEGIN SELECT RAISE(ABORT, 'the audit log cannot be changed'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+  BEGIN SELECT RAISE(ABORT, 'the audit log cannot be changed'); END;
+
+-- Holiday arrangements loaded at run time (newer than the ones built in).
+CREATE TABLE calendar_arrangements(
+  year INTEGER PRIMARY KEY,
+  text TEXT NOT NULL,
+  loaded_at INTEGER NOT NULL,
+  loaded_by TEXT NOT NULL);
+)SQL"},
+  };
+  return list;
+}
+
+}  // namespace pcs::server

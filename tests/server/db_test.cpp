@@ -1,0 +1,282 @@
+// Storage (server/db.h): migrations, refusing a newer schema, transactions that roll back,
+// concurrent writers, backup and restore.
+#include "db.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <stdexcept>
+#include <thread>
+
+using pcs::server::Database;
+using pcs::server::DbOptions;
+
+namespace {
+
+// A fresh directory, removed with everything in it at the end of the test.
+struct TempDir {
+  std::filesystem::path path;
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "pcs-db-XXXXXX").string();
+    REQUIRE(mkdtemp(pattern.data()) != nullptr);
+    path = pattern;
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path, ignored);
+  }
+  std::string file(const char* name) const { return (path / name).string(); }
+};
+
+int latestVersion() {
+  return pcs::server::migrations().back().version;
+}
+
+// Every table, index, view and trigger, with its SQL: two databases with equal schemas give
+// equal strings.
+std::string schemaOf(SQLite::Database& db) {
+  SQLite::Statement st(db,
+                       "SELECT type, name, COALESCE(sql, '') FROM sqlite_master "
+                       "ORDER BY type, name");
+  std::string out;
+  while (st.executeStep())
+    out += st.getColumn(0).getString() + " " + st.getColumn(1).getString() + ": " +
+           st.getColumn(2).getString() + "\n";
+  return out;
+}
+
+int64_t countSettings(SQLite::Database& db) {
+  return db.execAndGet("SELECT COUNT(*) FROM settings").getInt64();
+}
+
+void putSetting(SQLite::Database& tx, const std::string& key, const std::string& value) {
+  SQLite::Statement st(tx,
+                       "INSERT INTO settings(key, value) VALUES(?, ?) "
+                       "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+  st.bind(1, key);
+  st.bind(2, value);
+  st.exec();
+}
+
+std::string readFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+}  // namespace
+
+TEST_CASE("db: every older schema version migrates to the same schema as a fresh database") {
+  TempDir dir;
+  std::string fresh;
+  {
+    Database db(DbOptions{dir.file("fresh.db")});
+    CHECK(db.schemaVersion() == latestVersion());
+    fresh = schemaOf(db.reader());
+  }
+  CHECK(fresh.find("table cases:") != std::string::npos);
+  CHECK(fresh.find("table cases_fts:") != std::string::npos);
+
+  for (int v = 0; v < latestVersion(); ++v) {
+    CAPTURE(v);
+    const std::string path = dir.file(("from-" + std::to_string(v) + ".db").c_str());
+    {
+      Database old(DbOptions{path}, v);
+      CHECK(old.schemaVersion() == v);
+    }
+    Database db(DbOptions{path});
+    CHECK(db.schemaVersion() == latestVersion());
+    CHECK(schemaOf(db.reader()) == fresh);
+    // Each migration is recorded once.
+    CHECK(db.reader().execAndGet("SELECT COUNT(*) FROM schema_migrations").getInt() ==
+          latestVersion());
+  }
+}
+
+TEST_CASE("db: a database written by a newer server is refused with a clear message") {
+  TempDir dir;
+  const std::string path = dir.file("newer.db");
+  {
+    Database db(DbOptions{path});
+    db.write([](SQLite::Database& tx) {
+      SQLite::Statement st(tx,
+                           "INSERT INTO schema_migrations(version, name, applied_at) "
+                           "VALUES(?, 'from the future', 0)");
+      st.bind(1, latestVersion() + 1);
+      st.exec();
+    });
+  }
+  const std::string expected = "newer than this server knows";
+  CHECK_THROWS_WITH_AS(Database(DbOptions{path}), doctest::Contains(expected.c_str()),
+                       std::runtime_error);
+  CHECK_THROWS_WITH_AS(Database(DbOptions{path}), doctest::Contains(path.c_str()),
+                       std::runtime_error);
+}
+
+TEST_CASE("db: a write that throws stores nothing and leaves the database usable") {
+  TempDir dir;
+  Database db(DbOptions{dir.file("rollback.db")});
+  CHECK_THROWS_WITH(db.write([](SQLite::Database& tx) {
+    putSetting(tx, "a", "1");
+    putSetting(tx, "b", "2");
+    throw std::runtime_error("validation failed halfway");
+  }),
+                    "validation failed halfway");
+  CHECK(countSettings(db.reader()) == 0);
+
+  // A failing statement rolls back the statements before it too.
+  CHECK_THROWS_AS(db.write([](SQLite::Database& tx) {
+    putSetting(tx, "a", "1");
+    tx.exec("INSERT INTO no_such_table VALUES(1)");
+  }),
+                  SQLite::Exception);
+  CHECK(countSettings(db.reader()) == 0);
+
+  db.write([](SQLite::Database& tx) { putSetting(tx, "a", "1"); });
+  CHECK(countSettings(db.reader()) == 1);
+  CHECK(db.write([](SQLite::Database& tx) { return countSettings(tx); }) == 1);
+}
+
+namespace {
+
+// Each thread runs `rounds` transactions that read the counter and write it back plus one:
+// a lost update or a "database is locked" failure shows in the final count.
+void incrementConcurrently(Database& first, Database& second, int rounds) {
+  std::atomic<int> failures{0};
+  std::string firstError;
+  const auto worker = [&](Database& db, std::string* error) {
+    for (int i = 0; i < rounds; ++i) {
+      try {
+        db.write([](SQLite::Database& tx) {
+          SQLite::Statement read(tx, "SELECT value FROM settings WHERE key = 'counter'");
+          const int64_t value = read.executeStep() ? std::stoll(read.getColumn(0).getString()) : 0;
+          putSetting(tx, "counter", std::to_string(value + 1));
+        });
+        // Readers run alongside the writers.
+        db.reader().execAndGet("SELECT COUNT(*) FROM settings").getInt();
+      } catch (const std::exception& e) {
+        if (failures++ == 0 && error) *error = e.what();
+      }
+    }
+  };
+  std::thread a(worker, std::ref(first), &firstError);
+  std::thread b(worker, std::ref(second), nullptr);
+  a.join();
+  b.join();
+  CHECK_MESSAGE(failures == 0, firstError);
+  CHECK(first.reader().execAndGet("SELECT value FROM settings WHERE key = 'counter'").getString() ==
+        std::to_string(2 * rounds));
+}
+
+}  // namespace
+
+TEST_CASE("db: two threads writing read-then-write transactions never see 'database is locked'") {
+  TempDir dir;
+  Database db(DbOptions{dir.file("threads.db")});
+  incrementConcurrently(db, db, 500);
+}
+
+TEST_CASE("db: two connections to one file (two processes) serialise their writes") {
+  // Without BEGIN IMMEDIATE, two transactions that both read and then write deadlock on the
+  // lock upgrade and one fails at once with SQLITE_BUSY, whatever the busy timeout.
+  TempDir dir;
+  Database first(DbOptions{dir.file("shared.db")});
+  Database second(DbOptions{dir.file("shared.db")});
+  incrementConcurrently(first, second, 500);
+}
+
+TEST_CASE("db: a backup restores to the state it was taken in") {
+  TempDir dir;
+  const std::string live = dir.file("live.db");
+  const std::string backup = dir.file("backup.db");
+  {
+    Database db(DbOptions{live});
+    db.write([](SQLite::Database& tx) { putSetting(tx, "city", "云川市"); });
+    db.backupTo(backup);
+    CHECK_THROWS_WITH_AS(db.backupTo(backup), doctest::Contains("exists"), std::runtime_error);
+    db.write([](SQLite::Database& tx) { putSetting(tx, "after", "not in the backup"); });
+    CHECK(countSettings(db.reader()) == 2);
+  }
+
+  pcs::server::restoreBackup(backup, live);
+  Database db(DbOptions{live});
+  CHECK(db.schemaVersion() == latestVersion());
+  CHECK(countSettings(db.reader()) == 1);
+  CHECK(db.reader().execAndGet("SELECT value FROM settings WHERE key = 'city'").getString() ==
+        "云川市");
+  // The restored file takes writes.
+  db.write([](SQLite::Database& tx) { putSetting(tx, "after", "restored"); });
+  CHECK(countSettings(db.reader()) == 2);
+}
+
+TEST_CASE("db: restore refuses a damaged or foreign file and leaves the target intact") {
+  TempDir dir;
+  const std::string live = dir.file("live.db");
+  const std::string good = dir.file("good.db");
+  {
+    Database db(DbOptions{live});
+    db.write([](SQLite::Database& tx) {
+      putSetting(tx, "city", "云川市");
+      // Enough rows for a table of several pages.
+      for (int i = 0; i < 400; ++i) putSetting(tx, "k" + std::to_string(i), std::string(100, 'x'));
+    });
+    db.backupTo(good);
+  }
+  const std::string before = readFile(live);
+  const auto intact = [&] {
+    CHECK(readFile(live) == before);
+    Database db(DbOptions{live});
+    CHECK(db.reader().execAndGet("SELECT value FROM settings WHERE key = 'city'").getString() ==
+          "云川市");
+  };
+
+  SUBCASE("not a database at all") {
+    const std::string junk = dir.file("junk.db");
+    std::ofstream(junk, std::ios::binary) << "this is not an SQLite file, only some text";
+    CHECK_THROWS_AS(pcs::server::restoreBackup(junk, live), std::runtime_error);
+    intact();
+  }
+  SUBCASE("a database with a damaged page") {
+    int64_t root = 0, pageSize = 0;
+    {
+      SQLite::Database db(good, SQLite::OPEN_READONLY);
+      root = db.execAndGet("SELECT rootpage FROM sqlite_master WHERE name = 'settings'").getInt64();
+      pageSize = db.execAndGet("PRAGMA page_size").getInt64();
+    }
+    std::string bytes = readFile(good);
+    REQUIRE(root > 1);
+    REQUIRE(static_cast<int64_t>(bytes.size()) >= root * pageSize);
+    // Overwrite the header of the settings table's root page: it no longer reads as a b-tree.
+    const size_t page = static_cast<size_t>((root - 1) * pageSize);
+    for (size_t i = page; i < page + 16; ++i) bytes[i] = '\x5a';
+    const std::string damaged = dir.file("damaged.db");
+    std::ofstream(damaged, std::ios::binary) << bytes;
+    CHECK_THROWS_AS(pcs::server::restoreBackup(damaged, live), std::runtime_error);
+    intact();
+  }
+  SUBCASE("a truncated backup") {
+    const std::string bytes = readFile(good);
+    const std::string truncated = dir.file("truncated.db");
+    std::ofstream(truncated, std::ios::binary) << bytes.substr(0, bytes.size() / 3);
+    CHECK_THROWS_AS(pcs::server::restoreBackup(truncated, live), std::runtime_error);
+    intact();
+  }
+  SUBCASE("an SQLite file of some other program") {
+    const std::string other = dir.file("other.db");
+    {
+      SQLite::Database db(other, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+      db.exec("CREATE TABLE notes(text TEXT)");
+    }
+    CHECK_THROWS_WITH_AS(pcs::server::restoreBackup(other, live),
+                         doctest::Contains("not a backup of this system"), std::runtime_error);
+    intact();
+  }
+  SUBCASE("a file that does not exist") {
+    CHECK_THROWS_AS(pcs::server::restoreBackup(dir.file("missing.db"), live), std::runtime_error);
+    intact();
+  }
+}
