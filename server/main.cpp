@@ -9,12 +9,16 @@
 #include <thread>
 #include <vector>
 
+#include "commands.h"
 #include "http_api.h"
 #include "log.h"
 #include "options.h"
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
+  int exitCode = 0;
+  if (pcs::server::runCommand(args, exitCode)) return exitCode;
+
   pcs::server::Options options;
   try {
     bool help = false;

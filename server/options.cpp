@@ -60,6 +60,10 @@ Options parseOptions(const std::vector<std::string>& args, bool& helpRequested) 
 std::string optionsHelp() {
   Options d;
   return "pcs-server: 物业投诉转办处置系统 server\n"
+         "usage: pcs-server [options]          serve\n"
+         "       pcs-server backup FILE [--data DIR]\n"
+         "       pcs-server restore FILE [--data DIR]   (with the server stopped)\n"
+         "       pcs-server verify-audit [--data DIR]\n"
          "  --host ADDR      listen address (default " +
          d.host +
          ")\n"
