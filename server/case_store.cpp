@@ -26,6 +26,7 @@
 #include "pcs/error.h"
 #include "pcs/serialize.h"
 #include "pcs/text_search.h"
+#include "pcs/utf8.h"
 
 namespace pcs::server {
 
@@ -581,12 +582,8 @@ void bindOptional(SQLite::Statement& st, int index, std::optional<int64_t> value
 constexpr size_t kExcerptChars = 60;
 
 std::string excerpt(const std::string& content) {
-  size_t chars = 0;
-  for (size_t i = 0; i < content.size(); ++i) {
-    if ((static_cast<unsigned char>(content[i]) & 0xC0) == 0x80) continue;
-    if (chars++ == kExcerptChars) return content.substr(0, i) + "…";
-  }
-  return content;
+  const std::string_view head = utf8::prefix(content, kExcerptChars);
+  return head.size() == content.size() ? content : std::string(head) + "…";
 }
 
 constexpr std::array<const char*, 22> kCaseColumns = {

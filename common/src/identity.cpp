@@ -12,6 +12,8 @@
 #include <optional>
 #include <vector>
 
+#include "pcs/utf8.h"
+
 namespace pcs {
 namespace {
 
@@ -29,62 +31,16 @@ struct Glyph {
 // them as one character each and never splits a valid character.
 std::vector<Glyph> decodeUtf8(std::string_view s) {
   std::vector<Glyph> out;
-  size_t i = 0;
-  while (i < s.size()) {
-    const auto b0 = static_cast<unsigned char>(s[i]);
-    size_t len = 1;
-    char32_t cp = b0;
-    if (b0 >= 0xC2 && b0 <= 0xDF) {
-      len = 2;
-      cp = b0 & 0x1F;
-    } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-      len = 3;
-      cp = b0 & 0x0F;
-    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-      len = 4;
-      cp = b0 & 0x07;
-    } else if (b0 >= 0x80) {
-      len = 0;  // a continuation byte or an invalid lead byte
-    }
-
-    bool valid = len > 0 && i + len <= s.size();
-    for (size_t k = 1; valid && k < len; ++k) {
-      const auto b = static_cast<unsigned char>(s[i + k]);
-      if ((b & 0xC0) != 0x80) valid = false;
-      cp = (cp << 6) | (b & 0x3F);
-    }
-    // Reject overlong forms, surrogates and values past U+10FFFF.
-    if (valid && ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-                  (cp >= 0xD800 && cp <= 0xDFFF)))
-      valid = false;
-
-    if (!valid) {
-      out.push_back({0xFFFD, s.substr(i, 1)});
-      ++i;
-    } else {
-      out.push_back({cp, s.substr(i, len)});
-      i += len;
-    }
+  for (size_t pos = 0; pos < s.size();) {
+    const size_t begin = pos;
+    const char32_t cp = utf8::decodeNext(s, pos);
+    out.push_back({cp, s.substr(begin, pos - begin)});
   }
   return out;
 }
 
 void appendUtf8(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
+  utf8::append(out, cp);
 }
 
 constexpr char32_t kMiddleDot = 0x00B7;  // the separator of transliterated minority names

@@ -5,17 +5,11 @@
 #include <algorithm>
 
 #include "pcs/embedded.h"
+#include "pcs/utf8.h"
 #include "text_lines.h"
 
 namespace pcs {
 namespace {
-
-size_t codePoints(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char c : s)
-    if ((c & 0xC0) != 0x80) ++n;
-  return n;
-}
 
 // Title characters also found in the text: a weak signal that breaks ties between entries
 // with no keyword hit.
@@ -64,7 +58,7 @@ RoutingAnswer Router::suggest(std::string_view text, size_t maxSuggestions) cons
     double raw = 0;
     for (const std::string& k : e.keywords)
       if (!k.empty() && text.find(k) != std::string_view::npos) {
-        raw += static_cast<double>(codePoints(k));
+        raw += static_cast<double>(utf8::length(k));
         s.matched.push_back(k);
       }
     if (!isNoiseTitle(e)) raw += kTitleWeight * titleOverlap(e.title, text);

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+#include "pcs/utf8.h"
+
 using Tokens = std::vector<std::string>;
 
 namespace {
@@ -71,4 +73,17 @@ TEST_CASE("text search: invalid UTF-8 separates like punctuation and never crash
   for (int i = 0; i < 2000; ++i) noise += static_cast<char>((i * 131 + 7) & 0xFF);
   CHECK_NOTHROW(pcs::indexTerms(noise));
   CHECK_NOTHROW(pcs::searchPhrases(noise));
+}
+
+TEST_CASE("utf8: lengths and prefixes count characters, never bytes") {
+  CHECK(pcs::utf8::length("物业abc") == 5);
+  CHECK(pcs::utf8::prefix("物业漏水", 2) == "物业");
+  CHECK(pcs::utf8::prefix("ab", 5) == "ab");
+  CHECK(pcs::utf8::length("\xE7\x89") == 2);  // a truncated character: one per byte
+  std::string out;
+  pcs::utf8::append(out, U'郭');
+  CHECK(out == "郭");
+  size_t pos = 0;
+  CHECK(pcs::utf8::decodeNext("\xC0\xAF", pos) == pcs::utf8::kReplacement);  // overlong '/'
+  CHECK(pos == 1);
 }
