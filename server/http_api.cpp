@@ -12,8 +12,25 @@
 #include "log.h"
 #include "pcs/error.h"
 #include "routes.h"
+#include "static_files.h"
 
 namespace pcs::server {
+
+int httpStatusFor(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::InvalidInput:
+      return 400;
+    case ErrorCode::NotFound:
+      return 404;
+    case ErrorCode::Forbidden:
+      return 403;
+    case ErrorCode::Conflict:
+      return 409;
+    case ErrorCode::Unavailable:
+      return 503;
+  }
+  return 500;
+}
 
 std::string errorJson(const std::string& message) {
   return toJson([&](auto& ar) { ar(cereal::make_nvp("error", message)); });
@@ -31,22 +48,6 @@ struct HttpServer::State {
 namespace {
 
 constexpr const char* kJson = "application/json; charset=utf-8";
-
-int statusFor(ErrorCode code) {
-  switch (code) {
-    case ErrorCode::InvalidInput:
-      return 400;
-    case ErrorCode::NotFound:
-      return 404;
-    case ErrorCode::Forbidden:
-      return 403;
-    case ErrorCode::Conflict:
-      return 409;
-    case ErrorCode::Unavailable:
-      return 503;
-  }
-  return 500;
-}
 
 void fail(httplib::Response& res, int status, const std::string& message) {
   res.status = status;
@@ -87,7 +88,7 @@ HttpServer::HttpServer(const Options& options) : state_(std::make_unique<State>(
         try {
           std::rethrow_exception(ep);
         } catch (const Error& e) {
-          fail(res, statusFor(e.code()), e.what());
+          fail(res, httpStatusFor(e.code()), e.what());
         } catch (const Unauthorized& e) {
           fail(res, 401, e.what());
         } catch (const TooManyAttempts& e) {
@@ -113,9 +114,8 @@ HttpServer::HttpServer(const Options& options) : state_(std::make_unique<State>(
     fail(res, 404, "no such endpoint: " + req.path);
   });
 
-  if (!s.http.set_mount_point("/", options.webRoot))
+  if (!registerStaticFiles(s.http, options.webRoot))
     logWarn("web", "web root " + options.webRoot + " does not exist; only the API is served");
-  s.http.set_file_extension_and_mimetype_mapping("wasm", "application/wasm");
 }
 
 HttpServer::~HttpServer() = default;

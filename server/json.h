@@ -6,6 +6,8 @@
 #include <sstream>
 #include <string>
 
+#include "pcs/error.h"
+
 namespace pcs::server {
 
 template <class WriteFields>
@@ -20,5 +22,8 @@ std::string toJson(WriteFields&& write) {
 
 // {"error": message}
 std::string errorJson(const std::string& message);
+
+// The HTTP status a domain error answers with.
+int httpStatusFor(ErrorCode code);
 
 }  // namespace pcs::server

@@ -34,22 +34,6 @@ constexpr int64_t kStart = 1760000000;  // 2025-10-09, a Thursday
 const char* const kAdminPassword = "管理员的长密码2025";
 const char* const kClerkPassword = "clerk-password-1";
 
-int statusOf(ErrorCode code) {
-  switch (code) {
-    case ErrorCode::InvalidInput:
-      return 400;
-    case ErrorCode::NotFound:
-      return 404;
-    case ErrorCode::Forbidden:
-      return 403;
-    case ErrorCode::Conflict:
-      return 409;
-    case ErrorCode::Unavailable:
-      return 503;
-  }
-  return 500;
-}
-
 OrgUnit unit(const char* id, const char* name, OrgLevel level, UnitKind kind, const char* parent,
              bool active = true) {
   OrgUnit u;
@@ -116,7 +100,7 @@ class AuthServer {
           try {
             std::rethrow_exception(ep);
           } catch (const Error& e) {
-            res.status = statusOf(e.code());
+            res.status = pcs::server::httpStatusFor(e.code());
             res.set_content(errorJson(e.what()), "application/json");
           } catch (const Unauthorized& e) {
             res.status = 401;

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <string>
 #include <thread>
 
 #include "http_api.h"
@@ -11,13 +12,14 @@
 class TestServer {
  public:
   // `demoCases` < 0: an empty database; otherwise the demo city with that many complaints.
-  explicit TestServer(int demoCases = -1) {
+  // `webRoot`: the folder served as the web root; empty means an empty folder of the test's own.
+  explicit TestServer(int demoCases = -1, const std::string& webRoot = {}) {
     dir_ = std::filesystem::temp_directory_path() /
            ("pcs-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter()++));
     std::filesystem::create_directories(dir_ / "web");
     options_.port = 0;
     options_.dataDir = (dir_ / "data").string();
-    options_.webRoot = (dir_ / "web").string();
+    options_.webRoot = webRoot.empty() ? (dir_ / "web").string() : webRoot;
     options_.demo = demoCases >= 0;
     options_.demoCases = demoCases < 0 ? 0 : demoCases;
     server_ = std::make_unique<pcs::server::HttpServer>(options_);
