@@ -316,3 +316,13 @@ TEST_CASE("ledger: evaluateCompany lists every proposal that holds") {
   CHECK(noSurvey.size() == 2);
   CHECK_FALSE(hasProposal(noSurvey, LedgerRule::Exit));
 }
+
+TEST_CASE("ledger: a record at exactly 00:00 on the 1st belongs to that month only") {
+  const int64_t midnight = cstAt(2025, 10, 1, 0, 0);
+  REQUIRE(midnight == pcs::cstMidnight(Date::fromYmd(2025, 10, 1)));
+  std::vector<LedgerComplaint> cs = {complaint("EDGE", "co-1", "13800138000", midnight)};
+  const pcs::LedgerWindow october = {Date::fromYmd(2025, 10, 1), Date::fromYmd(2025, 11, 1)};
+  const pcs::LedgerWindow september = {Date::fromYmd(2025, 9, 1), Date::fromYmd(2025, 10, 1)};
+  CHECK(pcs::countComplainants(cs, "co-1", october, false).distinctComplainants == 1);
+  CHECK(pcs::countComplainants(cs, "co-1", september, false).distinctComplainants == 0);
+}
