@@ -3,6 +3,8 @@
 // Sections: the city | companies and estates | users | complaints | seeding
 #include "demo.h"
 
+#include <map>
+
 #include "audit.h"
 #include "case_store.h"
 #include "log.h"
@@ -249,7 +251,8 @@ std::string handlerLogin(const std::string& unitId) {
 
 // ---- seeding --------------------------------------------------------------------------------
 
-void seedDemo(App& app, const std::function<void(const DemoUser&, const std::string&)>& createUser,
+void seedDemo(App& app,
+              const std::function<std::string(const DemoUser&, const std::string&)>& createUser,
               int cases, unsigned seed) {
   if (ReferenceStore::countUnits(app.db().reader()) > 0) return;
   const int64_t now = app.now();
@@ -289,8 +292,13 @@ void seedDemo(App& app, const std::function<void(const DemoUser&, const std::str
   });
   app.reloadReference();
 
-  const std::vector<DemoUser> users = demoUsers();
-  for (const DemoUser& u : users) createUser(u, kDemoPassword);
+  std::vector<DemoUser> users = demoUsers();
+  // Events name users by account id, as real actions do; the generator finds them by login.
+  std::map<std::string, std::string> idOfLogin;
+  for (const DemoUser& u : users) idOfLogin[u.login] = createUser(u, kDemoPassword);
+  auto actorOf = [&idOfLogin](const DemoUser& u) {
+    return Actor{idOfLogin.at(u.login), u.unitId, u.roles};
+  };
 
   // Cases: registered over the last 60 days, each worked as far as its age suggests, so the
   // board has every state, some overdue and some returned.
@@ -406,8 +414,8 @@ void seedDemo(App& app, const std::function<void(const DemoUser&, const std::str
           }
         }
         CaseStore::insert(tx, c, std::min(t, now));
-        appendAudit(tx, {c.registeredAt, clerk.login, clerk.unitId, "case.register", "case:" + c.id,
-                         "演示数据"});
+        appendAudit(tx, {c.registeredAt, idOfLogin.at(clerk.login), clerk.unitId, "case.register",
+                         "case:" + c.id, "演示数据"});
       });
     } catch (const Error& e) {
       // A generated path the workflow refuses is a bug in this generator: say so, keep going.

@@ -26,9 +26,11 @@ inline constexpr const char* kDemoPassword = "demo-2025-pcs";
 std::vector<DemoUser> demoUsers();
 
 // Seeds an empty database: stores the organisation and reference data, creates the users with
-// `createUser(user, password)`, and registers and works `cases` complaints over the days before
-// `now`. Deterministic for a given `seed`. Does nothing when units already exist.
-void seedDemo(App& app, const std::function<void(const DemoUser&, const std::string&)>& createUser,
+// `createUser(user, password)` (which returns the new account's id), and registers and works
+// `cases` complaints over the days before `now`. Deterministic for a given `seed`. Does nothing
+// when units already exist.
+void seedDemo(App& app,
+              const std::function<std::string(const DemoUser&, const std::string&)>& createUser,
               int cases, unsigned seed);
 
 }  // namespace pcs::server

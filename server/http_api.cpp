@@ -68,7 +68,7 @@ void seedDemoData(HttpServer::State& s) {
         n.unitId = u.unitId;
         n.roles = u.roles;
         n.passwordHash = hash;
-        s.auth.createUser(n, ChangeAuthor{"system", "city.housing"});
+        return s.auth.createUser(n, ChangeAuthor{"system", "city.housing"}).id;
       },
       s.options.demoCases, s.options.demoSeed);
 }

@@ -8,6 +8,7 @@
 #include "app.h"
 #include "json.h"
 #include "pcs/error.h"
+#include "pcs/serialize.h"
 #include "routes.h"
 
 namespace pcs::server {
@@ -40,6 +41,12 @@ void registerCalendarRoutes(httplib::Server& http, App& app) {
             }),
             kJson);
       });
+
+  http.Get("/api/v1/rules", [&app](const httplib::Request&, httplib::Response& res) {
+    auto ref = app.reference();
+    res.set_content(toJson([&](auto& ar) { ar(cereal::make_nvp("rules", ref->rules.rules())); }),
+                    kJson);
+  });
 
   http.Get("/api/v1/deadline", [&app](const httplib::Request& req, httplib::Response& res) {
     if (!req.has_param("rule") || !req.has_param("from"))

@@ -296,7 +296,10 @@ void registerCaseRoutes(httplib::Server& http, App& app, Auth& auth) {
       apply(c, cmd, actor, ctx);
       int64_t version = CaseStore::update(tx, c, stored->version, now);
       if (cmd.action == Action::Merge) {
-        auto target = CaseStore::load(tx, cmd.targetCaseId);
+        // The target must be a case this user may see; otherwise it does not exist for them.
+        auto target = CaseStore::visible(tx, cmd.targetCaseId, visibilityOf(app, user))
+                          ? CaseStore::load(tx, cmd.targetCaseId)
+                          : std::nullopt;
         if (!target)
           throw Error(ErrorCode::InvalidInput, "no case " + cmd.targetCaseId + " to merge into");
         if (target->value.state == CaseState::Merged)

@@ -207,7 +207,9 @@ Deadline computeDeadline(const Rule& rule, Date from, const Calendar& cal,
     }
     case RuleUnit::Days:
     case RuleUnit::Hours: {
-      const int amount = rule.unit == RuleUnit::Days ? rule.amount : (rule.amount + 23) / 24;
+      // Hours end on the day the hours run out, counted from the start of `from` (the exact
+      // instant comes from computeDueInstant()).
+      const int amount = rule.unit == RuleUnit::Days ? rule.amount : rule.amount / 24;
       Date d = from;
       for (int counted = 0; counted < amount;) {
         d = d.addDays(1);
@@ -220,12 +222,13 @@ Deadline computeDeadline(const Rule& rule, Date from, const Calendar& cal,
         }
       }
       dl.due = d;
-      text += "第" + std::to_string(amount) + "日为 " + dateWithWeekday(d) + "。";
       if (rule.unit == RuleUnit::Hours) {
-        text += "按小时计，自登记时刻起" + std::to_string(rule.amount) + "小时内完成。";
+        text +=
+            "按小时计，自登记时刻起" + std::to_string(rule.amount) + "小时内完成，不因节假日顺延。";
         dl.explanation = text;
         return dl;
       }
+      text += "第" + std::to_string(amount) + "日为 " + dateWithWeekday(d) + "。";
       break;
     }
     case RuleUnit::Months: {

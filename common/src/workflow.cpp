@@ -245,7 +245,11 @@ std::vector<std::string> recomputeDeadlines(Case& c, const Calendar& cal, const 
 
   const std::optional<Deadline> oldDispatch = c.dispatchDue;
   c.dispatchDue = computeDeadline(rules.get(c.urgent ? "T2" : "T1"), cstDate(c.registeredAt), cal);
-  if (c.urgent) c.dispatchDueAt = computeDueInstant(rules.get("T2"), c.registeredAt);
+  if (c.urgent) {
+    // Counted in hours: the due date is the CST date of the due instant.
+    c.dispatchDueAt = computeDueInstant(rules.get("T2"), c.registeredAt);
+    c.dispatchDue.due = cstDate(c.dispatchDueAt);
+  }
   note(changes, "分转 " + c.dispatchDue.ruleId, oldDispatch, c.dispatchDue);
 
   for (Assignment& a : c.assignments) {
@@ -722,6 +726,8 @@ void apply(Case& c, const Command& cmd, const Actor& actor, const WorkflowContex
       requireState(a, {AssignmentState::Accepted, AssignmentState::PlanSubmitted}, act);
       if (a.penalty) conflict("该承办已有处罚线索");
       if (cmd.from > cstDate(ctx.now)) invalid("发现线索的日期不能晚于今天");
+      // An unset date arrives as 1970-01-01; no lead of this system is that old.
+      if (cmd.from.year() < 2000) invalid("请填写发现线索或收到材料的日期");
       PenaltyClock p;
       p.discoveredOn = cmd.from;
       p.lawReference = cmd.text;  // when a law sets its own periods, they are tracked by hand

@@ -83,3 +83,16 @@ TEST_CASE("deadline api: unknown rule, bad date and missing parameters are 400s"
   CHECK(res->body.find("from") != std::string::npos);
   CHECK(s.client().Get("/api/v1/health")->status == 200);
 }
+
+TEST_CASE("rules api: the time-limit rules T1-T15 with units and amounts") {
+  TestServer s;
+  auto res = s.client().Get("/api/v1/rules");
+  REQUIRE(res);
+  CHECK(res->status == 200);
+  auto d = parse(res->body);
+  REQUIRE(d["rules"].IsArray());
+  CHECK(d["rules"].Size() == 15);
+  CHECK(std::string(d["rules"][0]["id"].GetString()) == "T1");
+  CHECK(std::string(d["rules"][0]["unit"].GetString()) == "working_days");
+  CHECK(d["rules"][0]["amount"].GetInt() == 7);
+}

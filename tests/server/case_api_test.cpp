@@ -200,3 +200,24 @@ TEST_CASE("case api: routing suggestions name catalogue entries and handler keys
   CHECK(r.json["urgent"].GetBool());
   CHECK(clerk.post("/api/v1/routing/suggest", "{}").status == 400);
 }
+
+TEST_CASE("case api: a merge may only target a case the user can see") {
+  TestServer s(0);
+  ApiUser clerk(s.port(), "c01.clerk"), dispatcher(s.port(), "c01.dispatcher");
+  ApiUser otherClerk(s.port(), "c02.clerk");
+  const std::string mine = clerk.post("/api/v1/cases", intakeBody()).json["case"]["id"].GetString();
+  ApiResult other = otherClerk.post(
+      "/api/v1/cases",
+      R"({"received_at":"2026-12-01 09:30","channel":"phone","complainant_name":"测试乙",)"
+      R"("estate_id":"e-6","content":"春晓苑电梯故障"})");
+  REQUIRE_MESSAGE(other.status == 201, other.body);
+  const std::string theirs = other.json["case"]["id"].GetString();
+  ApiResult r =
+      dispatcher.post("/api/v1/cases/" + mine + "/actions",
+                      R"({"action":"merge","reason":"重复","target_case_id":")" + theirs + R"("})");
+  CHECK(r.status == 400);
+  CHECK(r.body.find("no case") != std::string::npos);
+  // Nothing changed on either case.
+  CHECK(dispatcher.get("/api/v1/cases/" + mine).json["case"]["events"].Size() == 1);
+  CHECK(otherClerk.get("/api/v1/cases/" + theirs).json["case"]["events"].Size() == 1);
+}

@@ -85,6 +85,8 @@ TEST_CASE("workflow: an urgent case is counted in hours (T2)") {
   pcs::registerCase(c, countyClerk(), at(kMonday));
   CHECK(c.dispatchDue.ruleId == "T2");
   CHECK(c.dispatchDueAt == kMonday + 2 * kHour);
+  // Regression: the due date is the day the hours run out, not the day after.
+  CHECK(c.dispatchDue.due == pcs::cstDate(kMonday));
   pcs::Command report = cmd(Action::ReportUrgent);
   pcs::apply(c, report, countyDispatcher(), at(kMonday + 600));
   CHECK(c.reportedUrgentAt == kMonday + 600);
@@ -314,6 +316,11 @@ TEST_CASE("workflow: penalty clocks T7 and T8, extended once by T9") {
   CHECK(c.assignments[0].penalty->decideDue->ruleId == "T9");
   CHECK(c.assignments[0].penalty->decideDue->due.toString() == "2025-07-03");
   refused(c, extend, head, ErrorCode::Conflict, "只能延长一次");
+  // Regression: a lead without its discovery date is refused, not dated 1970-01-01.
+  pcs::Case other = registered();
+  pcs::apply(other, dispatchTo({"c01.urban_management"}), countyDispatcher(), at(kMonday));
+  pcs::apply(other, cmd(Action::Accept, 1), officer, at(kMonday));
+  refused(other, cmd(Action::OpenPenalty, 1), officer, ErrorCode::InvalidInput, "发现线索");
   pcs::Command decide = cmd(Action::DecidePenalty, 1);
   decide.text = "责令限期改正，罚款人民币五千元";
   pcs::apply(c, decide, officer, at(kMonday + 100 * kDay));
