@@ -103,6 +103,16 @@ HttpServer::HttpServer(const Options& options) : state_(std::make_unique<State>(
     if (res.status >= 500) logError(req.method + " " + req.path, std::to_string(res.status));
   });
 
+  // httplib answers any Range header itself, and a list of thousands of ranges over one file
+  // made it build a response of hundreds of megabytes. One range is plenty for this server.
+  s.http.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+    const std::string range = req.get_header_value("Range");
+    if (range.find(',') == std::string::npos) return httplib::Server::HandlerResponse::Unhandled;
+    res.status = 416;
+    res.set_content(errorJson("only one byte range per request is served"), kJson);
+    return httplib::Server::HandlerResponse::Handled;
+  });
+
   s.http.Get("/api/v1/health", [](const httplib::Request&, httplib::Response& res) {
     res.set_content(R"({"status":"ok"})", kJson);
   });

@@ -15,9 +15,30 @@ JsonBody::JsonBody(std::string_view body) : doc_(std::make_shared<rapidjson::Doc
   if (body.empty()) bad("the request needs a JSON body");
   if (body.size() > kMaxJsonBody)
     bad("the JSON body is larger than " + std::to_string(kMaxJsonBody) + " bytes");
-  // Validate the encoding: a string with broken UTF-8 would be stored and shown broken.
-  doc_->Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseStopWhenDoneFlag>(
-      body.data(), body.size());
+  // Refuse deep nesting before parsing: no request needs more than a few levels, and a body of
+  // 150,000 '[' once overflowed the parser's stack and killed the server.
+  int depth = 0;
+  bool inString = false;
+  for (size_t i = 0; i < body.size(); ++i) {
+    const char ch = body[i];
+    if (inString) {
+      if (ch == '\\')
+        ++i;
+      else if (ch == '"')
+        inString = false;
+    } else if (ch == '"') {
+      inString = true;
+    } else if (ch == '[' || ch == '{') {
+      if (++depth > kMaxJsonDepth)
+        bad("the JSON body nests deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+    } else if (ch == ']' || ch == '}') {
+      --depth;
+    }
+  }
+  // Validate the encoding: a string with broken UTF-8 would be stored and shown broken. The
+  // iterative parser uses no recursion, as a second line of defence.
+  doc_->Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseStopWhenDoneFlag |
+              rapidjson::kParseIterativeFlag>(body.data(), body.size());
   if (doc_->HasParseError())
     bad(std::string("the body is not valid JSON: ") +
         rapidjson::GetParseError_En(doc_->GetParseError()) + " at byte " +

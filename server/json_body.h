@@ -16,6 +16,8 @@ namespace pcs::server {
 
 // Largest JSON body any endpoint accepts; larger bodies are refused before parsing.
 inline constexpr size_t kMaxJsonBody = 1 << 20;
+// Deepest nesting of arrays and objects any endpoint accepts.
+inline constexpr int kMaxJsonDepth = 16;
 
 class JsonBody {
  public:
