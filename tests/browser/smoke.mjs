@@ -188,7 +188,8 @@ async function checkPage(browser, base, pixelRatio, screenshotPath) {
       log(`${where} first frame ${Math.round(state.readyMs)} ms after navigation start ` +
           `(${Date.now() - started} ms wall clock including page load)`);
     }
-    if (state.ready && !state.loadingHidden) problems.push(`${where} loading indicator still shown`);
+    if (state.ready && !state.loadingHidden)
+      problems.push(`${where} loading indicator still shown`);
     if (state.errorShown) problems.push(`${where} error card shown: ${state.errorText}`);
 
     // The same date through two builds of common/: WebAssembly in the page, native in the server.

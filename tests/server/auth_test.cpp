@@ -517,9 +517,9 @@ TEST_CASE("auth: administrators list and create users; bad fields are 400s namin
   auto post = [&](const std::string& body) {
     return s.client().Post("/api/v1/users", s.as(admin), body, "application/json");
   };
-  auto created = post(
-      R"({"login":"handler1","display_name":" 赵承办 ","unit_id":"c01","roles":["handler","reviewer"],)"
-      R"("password":"handler-password-1"})");
+  auto created = post(R"({"login":"handler1","display_name":" 赵承办 ","unit_id":"c01",)"
+                      R"("roles":["handler","reviewer"],)"
+                      R"("password":"handler-password-1"})");
   REQUIRE(created->status == 201);
   auto d = parse(created->body);
   CHECK(std::string(d["user"]["id"].GetString()) == "u-2");
@@ -564,8 +564,8 @@ TEST_CASE("auth: administrators list and create users; bad fields are 400s namin
                      pw + "}");
   CHECK(noName->status == 400);
   CHECK(contains(errorOf(noName), "display_name"));
-  auto weak = post(
-      R"({"login":"zhao","display_name":"甲","unit_id":"c01","roles":["handler"],"password":"short"})");
+  auto weak = post(R"({"login":"zhao","display_name":"甲","unit_id":"c01","roles":["handler"],)"
+                   R"("password":"short"})");
   CHECK(weak->status == 400);
   CHECK(contains(errorOf(weak), "10"));
   auto nothing = s.client().Patch("/api/v1/users/u-2", s.as(admin), R"({"displayName":"x"})",
@@ -720,10 +720,11 @@ TEST_CASE("auth: bad JSON bodies are 400s that say what was wrong") {
   CHECK(blank->status == 400);
 
   const Session admin = s.loginOk("admin", kAdminPassword);
-  auto rolesText = s.client().Post(
-      "/api/v1/users", s.as(admin),
-      R"({"login":"zhao","display_name":"甲","unit_id":"c01","roles":"handler","password":"long-enough-pw"})",
-      "application/json");
+  auto rolesText =
+      s.client().Post("/api/v1/users", s.as(admin),
+                      R"({"login":"zhao","display_name":"甲","unit_id":"c01","roles":"handler",)"
+                      R"("password":"long-enough-pw"})",
+                      "application/json");
   CHECK(rolesText->status == 400);
   CHECK(contains(errorOf(rolesText), "'roles'"));
   auto activeText = s.client().Patch("/api/v1/users/" + s.clerkId(), s.as(admin),

@@ -94,9 +94,11 @@ TEST_CASE("case api: intake refuses bad input with a clear message and stores no
        R"("complainant_name":"甲"})",
        "nope"},
       {R"({"received_at":"2026-12-01 09:30","channel":"phone","content":"x"})", "至少填写一项"},
-      {R"({"received_at":"2026-12-01 09:30","channel":"phone","content":"\u0000x","complainant_name":"甲"})",
+      {R"({"received_at":"2026-12-01 09:30","channel":"phone","content":"\u0000x",)"
+       R"("complainant_name":"甲"})",
        "NUL"},
-      {R"({"received_at":"2026-12-01 09:30","channel":"phone","content":12,"complainant_name":"甲"})",
+      {R"({"received_at":"2026-12-01 09:30","channel":"phone","content":12,)"
+       R"("complainant_name":"甲"})",
        "string"},
   };
   for (const Bad& b : cases) {

@@ -4,19 +4,16 @@
 #include <doctest/doctest.h>
 
 #include "pcs/error.h"
+#include "reference_fixture.h"
 
 using pcs::Calendar;
 using pcs::Date;
 using pcs::DayKind;
 
+using fixture::cal;
+using fixture::D;
+
 namespace {
-const Calendar& cal() {
-  static const Calendar c = Calendar::builtin();
-  return c;
-}
-Date D(const char* s) {
-  return *Date::parse(s);
-}
 std::string plus(const char* from, int n) {
   return cal().addWorkingDays(D(from), n).toString();
 }

@@ -3,23 +3,17 @@
 #include <doctest/doctest.h>
 
 #include "pcs/error.h"
+#include "reference_fixture.h"
 
 using pcs::Calendar;
 using pcs::Date;
 using pcs::RuleSet;
 
+using fixture::cal;
+using fixture::D;
+using fixture::rules;
+
 namespace {
-const Calendar& cal() {
-  static const Calendar c = Calendar::builtin();
-  return c;
-}
-const RuleSet& rules() {
-  static const RuleSet r = RuleSet::builtin();
-  return r;
-}
-Date D(const char* s) {
-  return *Date::parse(s);
-}
 pcs::Deadline due(const char* rule, const char* from, std::vector<pcs::Suspension> s = {}) {
   return pcs::computeDeadline(rules().get(rule), D(from), cal(), s);
 }

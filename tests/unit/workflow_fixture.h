@@ -6,6 +6,7 @@
 
 #include "pcs/org_builder.h"
 #include "pcs/workflow.h"
+#include "reference_fixture.h"
 
 namespace fixture {
 
@@ -18,14 +19,6 @@ inline const pcs::OrgTree& org() {
          {{"c01.s01", "朝阳街道", {{"c01.s01.m01", "幸福社区", {}}}}, {"c01.s02", "滨河街道", {}}}},
         {"c02", "青山县", {{"c02.s01", "石门镇", {}}}}}});
   return tree;
-}
-inline const pcs::Calendar& cal() {
-  static const pcs::Calendar c = pcs::Calendar::builtin();
-  return c;
-}
-inline const pcs::RuleSet& rules() {
-  static const pcs::RuleSet r = pcs::RuleSet::builtin();
-  return r;
 }
 
 // 2025-03-03 09:00 CST, a Monday.
