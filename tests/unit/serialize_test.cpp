@@ -5,12 +5,18 @@
 #include "pcs/serialize.h"
 
 #include <doctest/doctest.h>
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 #include <sys/resource.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <random>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -338,6 +344,51 @@ std::string le64(uint64_t v) {
   return out;
 }
 
+// `value` as cereal's own JSON archive writes it: the wire format before our writer, with
+// "cereal_class_version" members and {"nullopt":...} optionals.
+template <class T>
+std::string cerealJson(const T& value, const char* root) {
+  std::ostringstream out;
+  {
+    cereal::JSONOutputArchive ar(out, cereal::JSONOutputArchive::Options::NoIndent());
+    ar(cereal::make_nvp(root, value));
+  }
+  return out.str();
+}
+
+// Rewrites old-shape JSON in the current shape: drops the record versions and turns each
+// {"nullopt":true} into null and each {"nullopt":false,"data":X} into X.
+void toCurrentShape(rapidjson::Value& v, rapidjson::Document::AllocatorType& alloc) {
+  if (v.IsArray()) {
+    for (auto& element : v.GetArray()) toCurrentShape(element, alloc);
+    return;
+  }
+  if (!v.IsObject()) return;
+  if (v.HasMember("nullopt")) {
+    if (v["nullopt"].GetBool()) {
+      v.SetNull();
+    } else {
+      rapidjson::Value data(v["data"], alloc);
+      v.Swap(data);
+      toCurrentShape(v, alloc);
+    }
+    return;
+  }
+  if (v.HasMember("cereal_class_version")) v.EraseMember("cereal_class_version");
+  for (auto& member : v.GetObject()) toCurrentShape(member.value, alloc);
+}
+
+std::string currentShapeOf(const std::string& oldJson) {
+  rapidjson::Document doc;
+  doc.Parse<rapidjson::kParseFullPrecisionFlag>(oldJson.c_str());
+  REQUIRE_FALSE(doc.HasParseError());
+  toCurrentShape(doc, doc.GetAllocator());
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  doc.Accept(writer);
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
 long peakResidentKb() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
@@ -389,13 +440,213 @@ TEST_CASE("serialize: JSON is compact and uses the API's names, keys and dates")
   CHECK(json.find("\"handler\":\"market_regulation\"") != std::string::npos);
   CHECK(json.find("\"state\":\"plan_submitted\"") != std::string::npos);
   CHECK(json.find("\"unit\":\"working_days\"") != std::string::npos);
-  CHECK(json.find("\"satisfaction\":{\"nullopt\":false,\"data\":\"basically_satisfied\"}") !=
-        std::string::npos);
-  CHECK(json.find("\"co_sign_housing\":{\"nullopt\":true}") != std::string::npos);
+  CHECK(json.find("\"satisfaction\":\"basically_satisfied\"") != std::string::npos);
+  CHECK(json.find("\"co_sign_housing\":null") != std::string::npos);
   // Text keeps its spaces, quotes and line breaks (escaped), and Chinese stays UTF-8.
   CHECK(json.find("\"content\":\"小区电梯多次困人，物业公司拖延维修。\\n\\\"请尽快处理\\\"\"") !=
         std::string::npos);
   CHECK(json.find("\"contact\":\"+86 138 0013 8000\"") != std::string::npos);
+}
+
+TEST_CASE("serialize: JSON carries no record versions and writes optionals as value or null") {
+  const std::string json = pcs::toJsonString(fullCase(), "case");
+  CHECK(json.find("cereal_class_version") == std::string::npos);
+  CHECK(json.find("nullopt") == std::string::npos);
+  CHECK(json.find("\"data\"") == std::string::npos);
+  CHECK(json.rfind("{\"case\":{\"id\":\"2025-001234\",", 0) == 0);
+
+  // Set optionals are their plain value: an enum key, a bool, a record.
+  CHECK(json.find("\"satisfaction\":\"basically_satisfied\"") != std::string::npos);
+  CHECK(json.find("\"substantiated\":true,") != std::string::npos);
+  CHECK(json.find("\"substantiated\":false,") != std::string::npos);  // set, and false
+  CHECK(json.find("\"resolve_due\":{\"rule_id\":\"T4\",\"unit\":\"months\",") != std::string::npos);
+  CHECK(json.find("\"pending_extension\":{\"days\":15,") != std::string::npos);
+  CHECK(json.find("\"penalty\":{\"discovered_on\":\"2025-10-08\",") != std::string::npos);
+  CHECK(json.find("\"co_sign_street\":{\"user_id\":\"u9\",") != std::string::npos);
+  // Unset ones are null.
+  CHECK(json.find("\"decide_due\":null") != std::string::npos);
+  CHECK(json.find("\"co_sign_housing\":null") != std::string::npos);
+  CHECK(json.find("\"penalty\":null}") != std::string::npos);  // the second assignment's
+  // Empty vectors are empty arrays.
+  CHECK(json.find("\"plan\":[]") != std::string::npos);
+
+  // An empty case: every optional is null.
+  const std::string empty = pcs::toJsonString(Case{}, "case");
+  CHECK(empty.find("\"satisfaction\":null") != std::string::npos);
+  CHECK(empty.find("\"assignments\":[]") != std::string::npos);
+  CHECK(empty.find("nullopt") == std::string::npos);
+  CHECK(empty.find("cereal_class_version") == std::string::npos);
+
+  // The same for the other record types.
+  pcs::OrgUnit unit;
+  unit.id = "c01";
+  CHECK(pcs::toJsonString(unit, "unit").find("\"handler\":null,") != std::string::npos);
+  unit.handler = pcs::Handler::Housing;
+  CHECK(pcs::toJsonString(unit, "unit").find("\"handler\":\"housing\",") != std::string::npos);
+  CHECK(pcs::toJsonString(pcs::LedgerComplaint{"C2", "co001", "", 1759284000, std::nullopt},
+                          "complaint") ==
+        "{\"complaint\":{\"case_id\":\"C2\",\"company_id\":\"co001\",\"complainant_key\":\"\","
+        "\"received_at\":1759284000,\"substantiated\":null}}");
+}
+
+TEST_CASE("serialize: the JSON is cereal's old JSON without versions and optional wrappers") {
+  // Apart from the two artefacts, nothing changed: names, order, numbers, escapes, dates.
+  Case other = fullCase();
+  other.satisfaction.reset();
+  other.assignments[0].penalty->verifyDue.reset();
+  other.assignments[1].coSignHousing = signature("u3", "c01.housing", 1761400000, "同意");
+  for (const Case& c : {fullCase(), other, Case{}}) {
+    CHECK(pcs::toJsonString(c, "case") == currentShapeOf(cerealJson(c, "case")));
+    checkRoundTrip(c, "case");
+  }
+  const pcs::SurveyResult survey{0.45, true, false};
+  CHECK(pcs::toJsonString(survey, "survey") == currentShapeOf(cerealJson(survey, "survey")));
+  pcs::ComplainantCount count;
+  count.window = {D("2025-02-28"), D("2025-08-31"), false};
+  count.complainants = {{"m:13800138000", {"C1", "C3"}}, {"n:张三", {}}};
+  CHECK(pcs::toJsonString(count, "count") == currentShapeOf(cerealJson(count, "count")));
+}
+
+TEST_CASE("serialize: JSON written by cereal's own archive (the old shape) stays readable") {
+  Case other = fullCase();
+  other.satisfaction.reset();
+  other.assignments[0].resolveDue.reset();
+  other.assignments[0].substantiated.reset();
+  other.assignments[1].planDue =
+      deadline("T5", pcs::RuleUnit::WorkingDays, "2025-10-01", "2025-10-22");
+  for (const Case& c : {fullCase(), other}) {
+    const std::string old = cerealJson(c, "case");
+    REQUIRE(old.find("\"cereal_class_version\": 1") != std::string::npos);
+    REQUIRE(old.find("\"nullopt\": true") != std::string::npos);
+    const Case read = pcs::fromJsonString<Case>(old, "case");
+    checkSameCase(read, c);
+    // Written again it is in the current shape.
+    CHECK(pcs::toJsonString(read, "case") == pcs::toJsonString(c, "case"));
+  }
+
+  pcs::OrgUnit unit;
+  unit.id = "c01.s01";
+  unit.handler = pcs::Handler::StreetOffice;
+  unit.history = {{1700000000, "旧华街道", "c02", "区划调整"}};
+  CHECK(pcs::fromJsonString<pcs::OrgUnit>(cerealJson(unit, "unit"), "unit").handler ==
+        pcs::Handler::StreetOffice);
+  CHECK(pcs::fromJsonString<pcs::OrgUnit>(cerealJson(unit, "unit"), "unit").history.size() == 1);
+}
+
+TEST_CASE("serialize: a JSON optional may be null, absent, a value or the old nullopt object") {
+  const auto substantiated = [](const std::string& member) {
+    const std::string json =
+        "{\"complaint\":{\"case_id\":\"C1\",\"company_id\":\"co001\","
+        "\"complainant_key\":\"\",\"received_at\":1759284000" +
+        member + "}}";
+    return pcs::fromJsonString<pcs::LedgerComplaint>(json, "complaint").substantiated;
+  };
+  CHECK(substantiated(",\"substantiated\":null") == std::nullopt);
+  CHECK(substantiated("") == std::nullopt);
+  CHECK(substantiated(",\"substantiated\":true") == std::optional<bool>(true));
+  CHECK(substantiated(",\"substantiated\":false") == std::optional<bool>(false));
+  CHECK(substantiated(",\"substantiated\":{\"nullopt\":true}") == std::nullopt);
+  CHECK(substantiated(",\"substantiated\":{\"nullopt\":false,\"data\":false}") ==
+        std::optional<bool>(false));
+  // Members in another order, and an unknown member next to the old form's.
+  CHECK(substantiated(",\"substantiated\":{\"data\":true,\"nullopt\":false,\"x\":1}") ==
+        std::optional<bool>(true));
+
+  // A record inside an optional, in every form, with members after it still read.
+  const std::string good = pcs::toJsonString(fullCase(), "case");
+  const std::string pending =
+      "\"pending_extension\":{\"days\":15,\"reason\":\"配件订购周期长\",\"requested_by\":\"u7\","
+      "\"requested_at\":1761100000}";
+  REQUIRE(good.find(pending) != std::string::npos);
+  const auto pendingDays = [&](const std::string& replacement) {
+    const Case c = pcs::fromJsonString<Case>(replaced(good, pending, replacement), "case");
+    CHECK(c.assignments[0].substantiated == std::optional<bool>(true));  // the member after it
+    CHECK(c.assignments[0].extensionDays == 10);                         // the member before it
+    return c.assignments[0].pendingExtension ? c.assignments[0].pendingExtension->days : -1;
+  };
+  CHECK(pendingDays("\"pending_extension\":null") == -1);
+  CHECK(pendingDays("\"pending_extension_gone\":1") == -1);
+  CHECK(pendingDays("\"pending_extension\":{\"nullopt\":true}") == -1);
+  CHECK(pendingDays("\"pending_extension\":{\"nullopt\":false,\"data\":{\"cereal_class_version\":1,"
+                    "\"days\":20,\"reason\":\"\",\"requested_by\":\"u7\",\"requested_at\":1}}") ==
+        20);
+  CHECK(pendingDays("\"pending_extension\":{\"days\":25,\"reason\":\"\",\"requested_by\":\"u7\","
+                    "\"requested_at\":1}") == 25);
+}
+
+TEST_CASE("serialize: a bad JSON optional throws InvalidInput naming the field") {
+  const std::string good = pcs::toJsonString(fullCase(), "case");
+
+  std::string bad =
+      replaced(good, "\"satisfaction\":\"basically_satisfied\"", "\"satisfaction\":\"so_so\"");
+  std::string message = invalidInputMessage([&] { pcs::fromJsonString<Case>(bad, "case"); });
+  CHECK(message.find("case.satisfaction") != std::string::npos);
+  CHECK(message.find("unknown satisfaction \"so_so\"") != std::string::npos);
+
+  bad = replaced(good, "\"satisfaction\":\"basically_satisfied\"", "\"satisfaction\":[]");
+  message = invalidInputMessage([&] { pcs::fromJsonString<Case>(bad, "case"); });
+  CHECK(message.find("case.satisfaction") != std::string::npos);
+  CHECK(message.find("expected a string, got an array") != std::string::npos);
+
+  bad = replaced(good, "\"co_sign_housing\":null", "\"co_sign_housing\":\"u3\"");
+  message = invalidInputMessage([&] { pcs::fromJsonString<Case>(bad, "case"); });
+  CHECK(message.find("case.assignments.co_sign_housing") != std::string::npos);
+  CHECK(message.find("wrong type") != std::string::npos);
+
+  bad = replaced(good, "\"co_sign_housing\":null", "\"co_sign_housing\":{\"user_id\":\"u3\"}");
+  message = invalidInputMessage([&] { pcs::fromJsonString<Case>(bad, "case"); });
+  CHECK(message.find("case.assignments.co_sign_housing.unit_id") != std::string::npos);
+  CHECK(message.find("missing") != std::string::npos);
+
+  bad = replaced(good, "\"co_sign_housing\":null", "\"co_sign_housing\":{\"nullopt\":\"no\"}");
+  message = invalidInputMessage([&] { pcs::fromJsonString<Case>(bad, "case"); });
+  CHECK(message.find("case.assignments.co_sign_housing") != std::string::npos);
+  CHECK(message.find("true or false") != std::string::npos);
+
+  bad = replaced(good, "\"co_sign_housing\":null", "\"co_sign_housing\":{\"nullopt\":false}");
+  message = invalidInputMessage([&] { pcs::fromJsonString<Case>(bad, "case"); });
+  CHECK(message.find("case.assignments.co_sign_housing") != std::string::npos);
+  CHECK(message.find("\"data\" is missing") != std::string::npos);
+
+  // A required (non-optional) member may not be null or left out.
+  bad = replaced(good, "\"dispatch_due\":{", "\"dispatch_due\":null,\"x\":{");
+  message = invalidInputMessage([&] { pcs::fromJsonString<Case>(bad, "case"); });
+  CHECK(message.find("case.dispatch_due") != std::string::npos);
+  CHECK(message.find("got null") != std::string::npos);
+}
+
+TEST_CASE("serialize: a JSON record version is optional, and when given it is still checked") {
+  const std::string good = pcs::toJsonString(fullCase(), "case");
+  // Given explicitly (older JSON) on the case and on a nested record.
+  std::string json = replaced(good, "{\"case\":{", "{\"case\":{\"cereal_class_version\":1,");
+  json = replaced(json, "\"complainant\":{", "\"complainant\":{\"cereal_class_version\":1,");
+  checkSameCase(pcs::fromJsonString<Case>(json, "case"), fullCase());
+
+  std::string bad = replaced(good, "{\"case\":{", "{\"case\":{\"cereal_class_version\":0,");
+  std::string message = invalidInputMessage([&] { pcs::fromJsonString<Case>(bad, "case"); });
+  CHECK(message.find("record version 0 is not readable") != std::string::npos);
+
+  bad = replaced(good, "\"complainant\":{", "\"complainant\":{\"cereal_class_version\":\"1\",");
+  message = invalidInputMessage([&] { pcs::fromJsonString<Case>(bad, "case"); });
+  CHECK(message.find("case.complainant") != std::string::npos);
+  CHECK(message.find("whole number") != std::string::npos);
+
+  bad = replaced(good, "\"complainant\":{", "\"complainant\":{\"cereal_class_version\":-1,");
+  message = invalidInputMessage([&] { pcs::fromJsonString<Case>(bad, "case"); });
+  CHECK(message.find("case.complainant") != std::string::npos);
+  CHECK(message.find("out of range") != std::string::npos);
+}
+
+TEST_CASE("serialize: a number JSON cannot hold is refused when writing") {
+  for (const double value :
+       {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity(),
+        -std::numeric_limits<double>::infinity()}) {
+    const std::string message = invalidInputMessage([&] {
+      pcs::toJsonString(pcs::SurveyResult{value, false, false}, "survey");
+    });
+    CHECK(message.find("satisfaction") != std::string::npos);
+    CHECK(message.find("not a finite number") != std::string::npos);
+  }
 }
 
 TEST_CASE("serialize: a version-1 case written by hand stays readable") {
@@ -482,7 +733,7 @@ TEST_CASE("serialize: a newer JSON record is read by name, a newer binary record
   const Case c = fullCase();
 
   std::string json = pcs::toJsonString(c, "case");
-  json = replaced(json, "{\"case\":{\"cereal_class_version\":1,",
+  json = replaced(json, "{\"case\":{",
                   "{\"case\":{\"cereal_class_version\":2,\"hotline_area\":\"北区\",");
   CHECK(pcs::fromJsonString<Case>(json, "case").id == c.id);
 

@@ -7,15 +7,19 @@
 //   3. enum keys       the stable key of every enum value, and the reverse lookups
 //   4. values          Date and the enums as single values
 //   5. records         one serialize() per struct, with its JSON wire names
-//   6. safe readers    the binary and JSON input archives that do not trust their input
+//   6. archives        the binary and JSON readers that do not trust their input; the JSON writer
 //   7. entry points    toJsonString / fromJsonString / toBinary / fromBinary
 //
 // Wire format. JSON member names are snake_case ("received_at", "owner_unit_id"); they are the
 // API's names and never change. Enums are their key strings ("state":"in_progress") and dates
 // "YYYY-MM-DD" in JSON; in binary both are int32 (enum ordinal, day number since 1970-01-01).
-// An optional is {"nullopt":true} or {"nullopt":false,"data":...}. The first object of each
-// record type in a JSON document carries "cereal_class_version" (a hand-written record must give
-// it there); later objects of the same type may leave it out.
+// An optional is its value, or null when empty. JSON carries no record versions: a record
+// without "cereal_class_version" is read as the current version.
+//
+// Older JSON (written through cereal's own archive) stays readable: an optional may also be
+// {"nullopt":true} or {"nullopt":false,"data":...}, or be left out (empty); the first object of
+// a record type may carry "cereal_class_version", which then holds for every later object of
+// that type in the document (cereal reads it once per type).
 //
 // Versioning. Every record type has a version (section 1) and its serialize() receives the
 // version the record was written with. A field added in version N is read only when
@@ -27,11 +31,12 @@
 // key, a truncated or hostile binary blob - throws pcs::Error(InvalidInput) whose message names
 // the field path and the problem, e.g.
 //   invalid JSON record: case.assignments.state: unknown assignment state "lost" (known: ...)
-// Writing uses cereal's own archives; reading uses the two archives of section 6, which check
-// every value and length themselves instead of relying on cereal's readers (which resize to
-// untrusted length prefixes, and detect wrong JSON types only through rapidjson assertions -
-// and those abort, or vanish under NDEBUG, in any program where some file includes rapidjson
-// without cereal's override).
+// Binary is written with cereal's portable binary archive, JSON with our own writer (section 6:
+// cereal's JSON writer adds the cereal artefacts above). Reading uses the two reading archives
+// of section 6, which check every value and length themselves instead of relying on cereal's
+// readers (which resize to untrusted length prefixes, and detect wrong JSON types only through
+// rapidjson assertions - and those abort, or vanish under NDEBUG, in any program where some
+// file includes rapidjson without cereal's override).
 
 // clang-format off
 // cereal's JSON archive first, so that rapidjson in this file is configured the way cereal
@@ -41,6 +46,8 @@
 #include <rapidjson/error/en.h>
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 // clang-format on
 
 #include <algorithm>
@@ -49,6 +56,7 @@
 #include <cereal/types/optional.hpp>
 #include <cereal/types/string.hpp>
 #include <cereal/types/vector.hpp>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <exception>
@@ -171,7 +179,7 @@ void field(Archive& ar, const char* name, T& value) {
       e.enclose(name);
       throw;
     } catch (const MissingField& e) {
-      // The member itself, or one cereal reads inside it ("nullopt", "cereal_class_version").
+      // The member itself, or one read inside it (the "nullopt"/"data" of an old-form optional).
       throw ReadError(name, e.name() == name ? "required field is missing" : e.what());
     } catch (const Error& e) {
       throw ReadError(name, e.what());
@@ -820,13 +828,13 @@ void serialize(Archive& ar, LedgerProposal& p, std::uint32_t const version) {
 namespace pcs::detail {
 
 // ---------------------------------------------------------------------------------------------
-// 6. safe readers
+// 6. archives
 //
 // cereal's own input archives trust their input: a binary string or vector is resize()d to its
 // length prefix before a byte of content is read, so eight hostile bytes can ask for gigabytes;
 // and the JSON archive detects a wrong type only through rapidjson's assertions. The two
-// archives here read exactly the formats cereal's PortableBinaryOutputArchive and
-// JSONOutputArchive write, and
+// reading archives here read exactly the formats cereal's PortableBinaryOutputArchive and our
+// JsonWriter (6c) write, plus the older JSON cereal's JSONOutputArchive wrote, and
 //   - refuse a binary length prefix larger than the bytes left (every element we write takes
 //     at least one byte), so a string is never larger than the input;
 //   - grow every vector one element at a time as elements are actually read, never from a
@@ -835,6 +843,8 @@ namespace pcs::detail {
 //     refused, not copied: it would be undefined behaviour);
 //   - check JSON syntax, UTF-8 and nesting depth without recursion before building the DOM;
 //   - throw pcs::Error(InvalidInput), or MissingField, for anything else they meet.
+// The JSON writer is ours because cereal's adds "cereal_class_version" members and writes an
+// optional as an object; external systems get neither.
 
 // 6a. binary ------------------------------------------------------------------------------------
 
@@ -951,9 +961,9 @@ inline void checkJsonText(std::string_view json) {
                                              rj::GetParseError_En(result.Code()));
 }
 
-// Reads the JSON cereal's JSONOutputArchive writes. Members are found by name wherever they
-// are in their object (in written order this is one comparison per member); unknown members are
-// ignored; array elements are read in order.
+// Reads the JSON JsonWriter writes, and the older JSON of cereal's JSONOutputArchive. Members
+// are found by name wherever they are in their object (in written order this is one comparison
+// per member); unknown members are ignored; array elements are read in order.
 class CheckedJsonInputArchive : public cereal::InputArchive<CheckedJsonInputArchive>,
                                 public cereal::traits::TextArchive {
   using Value = RAPIDJSON_NAMESPACE::Value;
@@ -974,12 +984,51 @@ class CheckedJsonInputArchive : public cereal::InputArchive<CheckedJsonInputArch
 
   void setNextName(const char* name) { nextName_ = name; }
 
-  // Enters the object or array the next read names.
-  void startNode() {
+  // Enters the object or array the next read names. `version` is the current version of the
+  // record type about to be read there (0 for vectors), the one a record that gives none has.
+  void startNode(std::uint32_t version = 0) {
     const Value& node = current();
     if (!node.IsObject() && !node.IsArray()) throw wrongType(node, "an object or an array");
     stack_.push_back({&node, 0});
+    enteredVersion_ = version;
   }
+
+  // The version of the record just entered: its "cereal_class_version" member (older JSON), or
+  // the type's current version when it has none. cereal asks once per type and document.
+  void loadRecordVersion(const char* name, std::uint32_t& version) {
+    const Value& node = *stack_.back().node;
+    if (!node.IsObject()) throw wrongType(node, "an object");
+    setNextName(name);
+    if (peek() == nullptr) {
+      version = enteredVersion_;
+      return;
+    }
+    loadValue(version);
+  }
+
+  // The value the next read would take, without taking it: nullptr when the member the next
+  // read names is absent. A later read without a name takes exactly this value.
+  const Value* peek() {
+    Level& level = stack_.back();
+    const char* name = std::exchange(nextName_, nullptr);
+    const Value& node = *level.node;
+    if (node.IsObject()) {
+      if (name) {
+        const std::size_t index = memberIndex(node, level.index, name);
+        if (index == kAbsent) return nullptr;
+        level.index = index;
+      }
+      if (level.index >= node.MemberCount())
+        throw Error(ErrorCode::InvalidInput, "a value is missing");
+      return &(node.MemberBegin() + static_cast<std::ptrdiff_t>(level.index))->value;
+    }
+    if (name) throw wrongType(node, "an object");
+    if (level.index >= node.Size()) throw Error(ErrorCode::InvalidInput, "a value is missing");
+    return &node.Begin()[level.index];
+  }
+
+  // Passes over the value peek() returned.
+  void skip() { ++stack_.back().index; }
 
   void finishNode() {
     stack_.pop_back();
@@ -1039,23 +1088,18 @@ class CheckedJsonInputArchive : public cereal::InputArchive<CheckedJsonInputArch
     std::size_t index;  // the member or element read next
   };
 
+  static constexpr std::size_t kAbsent = static_cast<std::size_t>(-1);
+
   // The value the next read takes: the member named by setNextName(), or the next in order.
   const Value& current() {
-    Level& level = stack_.back();
-    const char* name = std::exchange(nextName_, nullptr);
-    const Value& node = *level.node;
-    if (node.IsObject()) {
-      if (name) level.index = memberIndex(node, level.index, name);
-      if (level.index >= node.MemberCount())
-        throw Error(ErrorCode::InvalidInput, "a value is missing");
-      return (node.MemberBegin() + static_cast<std::ptrdiff_t>(level.index))->value;
-    }
-    if (name) throw wrongType(node, "an object");
-    if (level.index >= node.Size()) throw Error(ErrorCode::InvalidInput, "a value is missing");
-    return node.Begin()[level.index];
+    const char* name = nextName_;
+    const Value* value = peek();
+    if (value == nullptr) throw MissingField(name);
+    return *value;
   }
 
-  // The index of the member called `name`; `hint` is where it is when members are in order.
+  // The index of the member called `name`, or kAbsent; `hint` is where it is when members are
+  // in order.
   static std::size_t memberIndex(const Value& object, std::size_t hint, std::string_view name) {
     const std::size_t count = object.MemberCount();
     const auto nameAt = [&object](std::size_t i) {
@@ -1065,7 +1109,7 @@ class CheckedJsonInputArchive : public cereal::InputArchive<CheckedJsonInputArch
     if (hint < count && nameAt(hint) == name) return hint;
     for (std::size_t i = 0; i < count; ++i)
       if (nameAt(i) == name) return i;
-    throw MissingField(std::string(name));
+    return kAbsent;
   }
 
   static Error wrongType(const Value& v, const char* expected) {
@@ -1082,9 +1126,132 @@ class CheckedJsonInputArchive : public cereal::InputArchive<CheckedJsonInputArch
   RAPIDJSON_NAMESPACE::Document document_;
   std::vector<Level> stack_;
   const char* nextName_ = nullptr;
+  std::uint32_t enteredVersion_ = 0;
 };
 
-// 6c. what cereal looks up for these archives (by argument-dependent lookup) ------------------
+// 6c. JSON writer -------------------------------------------------------------------------------
+
+// Writes compact JSON through rapidjson's Writer: records are objects whose members are named by
+// their NVPs, vectors arrays, an optional its value or null, Date and enums strings. cereal's
+// record versions are left out. Names and values come in through the hooks of 6d.
+//
+// cereal opens a node (a record or a vector) before it knows which one it is: a vector says so
+// with its size tag, as its first item. So a node is opened in the text only when its first item,
+// or its end, arrives; until then it waits, and only the innermost node can be waiting.
+class JsonWriter : public cereal::OutputArchive<JsonWriter>, public cereal::traits::TextArchive {
+ public:
+  // The document is itself an object; the caller's value goes in as one named member.
+  JsonWriter() : cereal::OutputArchive<JsonWriter>(this), writer_(buffer_) {
+    writer_.StartObject();
+    nodes_.push_back({nullptr, false, true});
+  }
+
+  // Closes the document and returns its text. Call once, after the last value.
+  std::string finish() {
+    writer_.EndObject();
+    return std::string(buffer_.GetString(), buffer_.GetSize());
+  }
+
+  void setNextName(const char* name) { nextName_ = name; }
+
+  // A record or vector begins; its name is the pending one.
+  void startNode() {
+    openInnermost();
+    nodes_.push_back({std::exchange(nextName_, nullptr), false, false});
+  }
+
+  // The node just started is a vector.
+  void makeArray() { nodes_.back().array = true; }
+
+  void finishNode() {
+    openInnermost();  // an empty record or vector is still written: {} or []
+    if (nodes_.back().array)
+      writer_.EndArray();
+    else
+      writer_.EndObject();
+    nodes_.pop_back();
+  }
+
+  void writeNull() {
+    beginValue();
+    writer_.Null();
+  }
+
+  void writeValue(bool flag) {
+    beginValue();
+    writer_.Bool(flag);
+  }
+
+  template <class T, std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool>, int> = 0>
+  void writeValue(T number) {
+    static_assert(sizeof(T) <= sizeof(std::int64_t));
+    beginValue();
+    if constexpr (std::is_signed_v<T>)
+      writer_.Int64(static_cast<std::int64_t>(number));
+    else
+      writer_.Uint64(static_cast<std::uint64_t>(number));
+  }
+
+  template <class T, std::enable_if_t<std::is_floating_point_v<T>, int> = 0>
+  void writeValue(T number) {
+    const double value = static_cast<double>(number);
+    // JSON has no NaN or infinity; cereal wrote them as bare words no JSON parser reads back.
+    if (!std::isfinite(value))
+      throw Error(ErrorCode::InvalidInput, std::string("cannot write ") +
+                                               (nextName_ ? nextName_ : "a value") +
+                                               " as JSON: it is not a finite number");
+    beginValue();
+    writer_.Double(value);
+  }
+
+  void writeValue(const std::string& text) {
+    beginValue();
+    writer_.String(text.data(), static_cast<RAPIDJSON_NAMESPACE::SizeType>(text.size()));
+  }
+
+ private:
+  struct Node {
+    const char* name;  // its member name in the enclosing object
+    bool array;
+    bool open;  // its opening bracket is written
+  };
+
+  // Writes the opening of the innermost node if it is still waiting, under its name.
+  void openInnermost() {
+    Node& node = nodes_.back();
+    if (node.open) return;
+    node.open = true;
+    writeName(nodes_[nodes_.size() - 2], node.name);
+    if (node.array)
+      writer_.StartArray();
+    else
+      writer_.StartObject();
+  }
+
+  // Before a single value in the innermost node.
+  void beginValue() {
+    openInnermost();
+    writeName(nodes_.back(), std::exchange(nextName_, nullptr));
+  }
+
+  // Names a value in `parent`: a member needs a name, an array element has none.
+  void writeName(const Node& parent, const char* name) {
+    if (parent.array) return;
+    // Every member of our records is written through field(), which names it.
+    if (name == nullptr) throw std::logic_error("JsonWriter: an object member without a name");
+    writer_.Key(name, static_cast<RAPIDJSON_NAMESPACE::SizeType>(std::strlen(name)));
+  }
+
+  RAPIDJSON_NAMESPACE::StringBuffer buffer_;
+  RAPIDJSON_NAMESPACE::Writer<RAPIDJSON_NAMESPACE::StringBuffer, RAPIDJSON_NAMESPACE::UTF8<>,
+                              RAPIDJSON_NAMESPACE::UTF8<>, RAPIDJSON_NAMESPACE::CrtAllocator,
+                              RAPIDJSON_NAMESPACE::kWriteNoFlags>
+      writer_;
+  std::vector<Node> nodes_;
+  const char* nextName_ = nullptr;
+};
+
+// 6d. what cereal looks up for these archives (by argument-dependent lookup) ------------------
 
 // Memory follows the elements actually read, whatever count the input announced.
 template <class Archive, class T, class Alloc>
@@ -1136,16 +1303,21 @@ void load(CheckedBinaryInputArchive& ar, std::vector<T, Alloc>& values) {
   loadGrowing(ar, values);
 }
 
-// JSON: records, optionals and vectors are objects or arrays (a node); NVPs, size tags,
-// numbers, strings and minimal values (Date, enums) are not.
+template <class T>
+struct IsOptional : std::false_type {};
+template <class T>
+struct IsOptional<std::optional<T>> : std::true_type {};
+
+// JSON: records and vectors are objects or arrays (a node); NVPs, size tags, numbers, strings,
+// minimal values (Date, enums) and optionals (their value, or null) are not.
 template <class T>
 inline constexpr bool kJsonNode =
-    !std::is_arithmetic_v<T> &&
+    !std::is_arithmetic_v<T> && !IsOptional<T>::value &&
     !cereal::traits::has_minimal_input_serialization<T, CheckedJsonInputArchive>::value;
 
 template <class T, std::enable_if_t<kJsonNode<T>, int> = 0>
 void prologue(CheckedJsonInputArchive& ar, const T&) {
-  ar.startNode();
+  ar.startNode(cereal::detail::Version<T>::version);
 }
 template <class T, std::enable_if_t<kJsonNode<T>, int> = 0>
 void epilogue(CheckedJsonInputArchive& ar, const T&) {
@@ -1162,8 +1334,14 @@ void epilogue(CheckedJsonInputArchive&, const cereal::SizeTag<T>&) {}
 inline void prologue(CheckedJsonInputArchive&, const std::string&) {}
 inline void epilogue(CheckedJsonInputArchive&, const std::string&) {}
 
+// The record version cereal asks for under this name may be absent (see the file comment).
+inline constexpr const char* kVersionName = "cereal_class_version";
+
 template <class T>
 void load(CheckedJsonInputArchive& ar, cereal::NameValuePair<T>& nvp) {
+  if constexpr (std::is_same_v<T, std::uint32_t&>) {
+    if (std::strcmp(nvp.name, kVersionName) == 0) return ar.loadRecordVersion(nvp.name, nvp.value);
+  }
   ar.setNextName(nvp.name);
   ar(nvp.value);
 }
@@ -1187,10 +1365,94 @@ void load(CheckedJsonInputArchive& ar, std::vector<T, Alloc>& values) {
   loadGrowing(ar, values);
 }
 
+// An optional is null, absent, or its value; or, in older JSON, {"nullopt":true} or
+// {"nullopt":false,"data":<value>}. (No record has a member called "nullopt", so an object
+// that has one is the old form.)
+template <class T>
+void load(CheckedJsonInputArchive& ar, std::optional<T>& value) {
+  const auto* next = ar.peek();
+  if (next == nullptr || next->IsNull()) {
+    if (next) ar.skip();
+    value.reset();
+  } else if (next->IsObject() && next->HasMember("nullopt")) {
+    ar.startNode();
+    bool empty = true;
+    ar(cereal::make_nvp("nullopt", empty));
+    if (empty) {
+      value.reset();
+    } else {
+      value.emplace();
+      ar(cereal::make_nvp("data", *value));
+    }
+    ar.finishNode();
+  } else {
+    value.emplace();
+    ar(*value);
+  }
+}
+
+// JSON writer: the same split into nodes and single values as for reading.
+template <class T>
+inline constexpr bool kJsonWriterNode =
+    !std::is_arithmetic_v<T> && !IsOptional<T>::value &&
+    !cereal::traits::has_minimal_output_serialization<T, JsonWriter>::value;
+
+template <class T, std::enable_if_t<kJsonWriterNode<T>, int> = 0>
+void prologue(JsonWriter& ar, const T&) {
+  ar.startNode();
+}
+template <class T, std::enable_if_t<kJsonWriterNode<T>, int> = 0>
+void epilogue(JsonWriter& ar, const T&) {
+  ar.finishNode();
+}
+template <class T>
+void prologue(JsonWriter&, const cereal::NameValuePair<T>&) {}
+template <class T>
+void epilogue(JsonWriter&, const cereal::NameValuePair<T>&) {}
+template <class T>
+void prologue(JsonWriter&, const cereal::SizeTag<T>&) {}
+template <class T>
+void epilogue(JsonWriter&, const cereal::SizeTag<T>&) {}
+inline void prologue(JsonWriter&, const std::string&) {}
+inline void epilogue(JsonWriter&, const std::string&) {}
+
+// Every name but the record version, which the wire format leaves out.
+template <class T>
+void save(JsonWriter& ar, const cereal::NameValuePair<T>& nvp) {
+  if constexpr (std::is_same_v<std::decay_t<T>, std::uint32_t>) {
+    if (std::strcmp(nvp.name, kVersionName) == 0) return;
+  }
+  ar.setNextName(nvp.name);
+  ar(nvp.value);
+}
+
+template <class T>
+void save(JsonWriter& ar, const cereal::SizeTag<T>&) {
+  ar.makeArray();
+}
+
+template <class T, std::enable_if_t<std::is_arithmetic_v<T>, int> = 0>
+void save(JsonWriter& ar, const T& value) {
+  ar.writeValue(value);
+}
+
+inline void save(JsonWriter& ar, const std::string& text) {
+  ar.writeValue(text);
+}
+
+// The value under the optional's own name, or null.
+template <class T>
+void save(JsonWriter& ar, const std::optional<T>& value) {
+  if (value)
+    ar(*value);
+  else
+    ar.writeNull();
+}
+
 }  // namespace pcs::detail
 
-// Each reader reads what one of cereal's writers writes; cereal needs the pairing to match
-// minimal (single value) loaders to their savers.
+// Each reader reads what one writer writes; cereal needs the pairing to match minimal (single
+// value) loaders to their savers.
 namespace cereal::traits::detail {
 template <>
 struct get_output_from_input<pcs::detail::CheckedBinaryInputArchive> {
@@ -1198,37 +1460,17 @@ struct get_output_from_input<pcs::detail::CheckedBinaryInputArchive> {
 };
 template <>
 struct get_output_from_input<pcs::detail::CheckedJsonInputArchive> {
-  using type = cereal::JSONOutputArchive;
+  using type = pcs::detail::JsonWriter;
+};
+template <>
+struct get_input_from_output<pcs::detail::JsonWriter> {
+  using type = pcs::detail::CheckedJsonInputArchive;
 };
 }  // namespace cereal::traits::detail
 
 namespace pcs {
 
 namespace detail {
-
-// cereal writes JSON through rapidjson's pretty writer, which breaks lines even with no indent;
-// this drops the whitespace between tokens (whitespace inside strings is kept).
-inline std::string compactJson(std::string_view pretty) {
-  std::string out;
-  out.reserve(pretty.size());
-  bool inString = false, escaped = false;
-  for (const char ch : pretty) {
-    if (inString) {
-      if (escaped)
-        escaped = false;
-      else if (ch == '\\')
-        escaped = true;
-      else if (ch == '"')
-        inString = false;
-    } else if (ch == '"') {
-      inString = true;
-    } else if (ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t') {
-      continue;
-    }
-    out += ch;
-  }
-  return out;
-}
 
 // Turns whatever a read threw into the one error the API reports. Call only from a handler.
 [[noreturn]] inline void rethrowAsInvalidInput(std::string_view what) {
@@ -1253,20 +1495,18 @@ inline std::string compactJson(std::string_view pretty) {
 // ---------------------------------------------------------------------------------------------
 // 7. entry points
 
-// `value` as one compact JSON object {"<rootName>":{...}}.
+// `value` as one compact JSON object {"<rootName>":{...}}, in the wire format of the file
+// comment (no record versions, optionals as value or null).
 template <class T>
 std::string toJsonString(const T& value, const char* rootName) {
-  std::ostringstream out;
-  {
-    // The archive writes its closing braces when destroyed.
-    cereal::JSONOutputArchive ar(out, cereal::JSONOutputArchive::Options::NoIndent());
-    ar(cereal::make_nvp(rootName, value));
-  }
-  return detail::compactJson(out.str());
+  detail::JsonWriter ar;
+  ar(cereal::make_nvp(rootName, value));
+  return ar.finish();
 }
 
-// Reads what toJsonString(value, rootName) wrote (members in any order, unknown members
-// ignored). Throws pcs::Error(InvalidInput) naming the problem and the field.
+// Reads what toJsonString(value, rootName) wrote, or older JSON of the same record (members in
+// any order, unknown members ignored, see the file comment). Throws pcs::Error(InvalidInput)
+// naming the problem and the field.
 template <class T>
 T fromJsonString(std::string_view json, const char* rootName) {
   T value{};
