@@ -12,6 +12,7 @@
 #include "log.h"
 #include "pcs/error.h"
 #include "routes.h"
+#include "scheduler.h"
 #include "static_files.h"
 
 namespace pcs::server {
@@ -43,11 +44,16 @@ struct HttpServer::State {
   Auth auth;
   httplib::Server http;
   std::atomic<int> port{0};
+  Scheduler scheduler{app};  // stopped before app goes
 };
 
 namespace {
 
 constexpr const char* kJson = "application/json; charset=utf-8";
+constexpr int kReadTimeoutSeconds = 5;      // a request's headers and body must arrive by then
+constexpr int kWriteTimeoutSeconds = 10;    // the largest file must leave by then on a slow line
+constexpr int kKeepAliveSeconds = 2;        // an idle connection is closed after this
+constexpr int kKeepAliveMaxRequests = 100;  // requests per connection before it is recycled
 
 void fail(httplib::Response& res, int status, const std::string& message) {
   res.status = status;
@@ -78,9 +84,16 @@ void seedDemoData(HttpServer::State& s) {
 HttpServer::HttpServer(const Options& options) : state_(std::make_unique<State>(options)) {
   State& s = *state_;
   if (options.demo) seedDemoData(s);
+  s.scheduler.start();
 
   s.http.set_tcp_nodelay(true);
   s.http.new_task_queue = [threads = options.threads] { return new httplib::ThreadPool(threads); };
+  // A connection holds a worker thread while it is open: short read timeouts and a bounded
+  // keep-alive stop a handful of slow or idle clients from starving everyone else.
+  s.http.set_read_timeout(kReadTimeoutSeconds, 0);
+  s.http.set_write_timeout(kWriteTimeoutSeconds, 0);
+  s.http.set_keep_alive_timeout(kKeepAliveSeconds);
+  s.http.set_keep_alive_max_count(kKeepAliveMaxRequests);
   s.http.set_payload_max_length(options.maxBodyBytes);
 
   s.http.set_exception_handler(
@@ -119,6 +132,10 @@ HttpServer::HttpServer(const Options& options) : state_(std::make_unique<State>(
   registerCalendarRoutes(s.http, s.app);
   registerAuthRoutes(s.http, s.app, s.auth);
   registerCaseRoutes(s.http, s.app, s.auth);
+  registerAttachmentRoutes(s.http, s.app, s.auth);
+  registerExportRoutes(s.http, s.app, s.auth);
+  registerAdminRoutes(s.http, s.app, s.auth);
+  registerOpen311Routes(s.http, s.app, s.auth);
   // Anything else under /api/ is an unknown endpoint, not a file.
   s.http.Get("/api/.*", [](const httplib::Request& req, httplib::Response& res) {
     fail(res, 404, "no such endpoint: " + req.path);
@@ -146,6 +163,7 @@ bool HttpServer::run() {
 }
 
 void HttpServer::stop() {
+  state_->scheduler.stop();
   state_->http.stop();
 }
 int HttpServer::boundPort() const {

@@ -12,13 +12,15 @@ struct Options {
   int port = 8080;                        // listen port
   std::string dataDir = "data";           // holds pcs.db (SQLite) and attachments
   std::string webRoot = "build-web/web";  // the built browser client and web/ files
-  int threads = 8;                        // worker threads serving requests
-  bool demo = true;                       // load demo data into an empty database
-  bool synchronousFull = false;           // SQLite synchronous=FULL (survives power loss; slower)
-  bool secureCookies = false;             // mark the session cookie Secure (serve behind HTTPS)
-  int demoCases = 400;                    // complaints in the demo data
-  unsigned demoSeed = 20250408;           // the demo data's random seed (same data every time)
-  size_t maxBodyBytes = 16u << 20;        // largest request body (attachments included)
+  // Worker threads serving requests. Each open connection holds one, so this is set well above
+  // the core count: idle and slow clients must not starve the rest (they also time out).
+  int threads = 32;
+  bool demo = true;                 // load demo data into an empty database
+  bool synchronousFull = false;     // SQLite synchronous=FULL (survives power loss; slower)
+  bool secureCookies = false;       // mark the session cookie Secure (serve behind HTTPS)
+  int demoCases = 400;              // complaints in the demo data
+  unsigned demoSeed = 20250408;     // the demo data's random seed (same data every time)
+  size_t maxBodyBytes = 16u << 20;  // largest request body (attachments included)
 };
 
 // Parses argv. Throws std::invalid_argument with a message naming the bad flag.

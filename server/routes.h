@@ -19,6 +19,18 @@ void registerAuthRoutes(httplib::Server& http, App& app, Auth& auth);
 // /api/v1/routing/suggest, and the reference lists (estates, companies, units, catalogue).
 void registerCaseRoutes(httplib::Server& http, App& app, Auth& auth);
 
+// /api/v1/cases/{id}/attachments (upload, list), /api/v1/attachments/{id} (download).
+void registerAttachmentRoutes(httplib::Server& http, App& app, Auth& auth);
+
+// /api/v1/exports/cases.csv and cases.xlsx: the ledger or any filtered list.
+void registerExportRoutes(httplib::Server& http, App& app, Auth& auth);
+
+// /open311/v2/services.json, requests.json, requests/{id}.json: connected systems, API keys.
+void registerOpen311Routes(httplib::Server& http, App& app, Auth& auth);
+
+// /api/v1/admin/...: calendar arrangements, scheduler runs, ledger proposals, API clients.
+void registerAdminRoutes(httplib::Server& http, App& app, Auth& auth);
+
 // /api/v1/calendar/{date}, /api/v1/deadline, /api/v1/rules: public, read-only.
 void registerCalendarRoutes(httplib::Server& http, App& app);
 

@@ -158,6 +158,57 @@ CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
   BEGIN SELECT RAISE(ABORT, 'the audit log cannot be changed'); END;
 
+-- Company-ledger proposals (R10-R12) the scheduler raises and a person confirms or dismisses;
+-- at most one open proposal per company and rule.
+CREATE TABLE ledger_proposals(
+  id INTEGER PRIMARY KEY,
+  company_id TEXT NOT NULL,
+  rule TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  evidence TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'open',
+  decided_by TEXT,
+  decided_at INTEGER,
+  decision_note TEXT);
+CREATE UNIQUE INDEX ledger_proposals_open ON ledger_proposals(company_id, rule)
+  WHERE state = 'open';
+
+-- Warnings for a unit: due soon, overdue, proposals waiting (raised on working days only).
+CREATE TABLE notifications(
+  id INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  unit_id TEXT NOT NULL,
+  case_id TEXT,
+  kind TEXT NOT NULL,
+  text TEXT NOT NULL,
+  read_at INTEGER);
+CREATE INDEX notifications_unit ON notifications(unit_id, read_at, id);
+CREATE UNIQUE INDEX notifications_once ON notifications(unit_id, case_id, kind, at);
+
+-- Every deadline that moved because the calendar or a rule changed, and why.
+CREATE TABLE deadline_changes(
+  id INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  case_id TEXT NOT NULL,
+  change TEXT NOT NULL,
+  cause TEXT NOT NULL);
+CREATE INDEX deadline_changes_case ON deadline_changes(case_id, id);
+
+-- Connected systems (12345 platform, other cities) using the Open311 endpoints; only a hash
+-- of each API key is stored.
+CREATE TABLE api_clients(
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  key_hash TEXT NOT NULL UNIQUE,
+  unit_id TEXT NOT NULL,
+  active INTEGER NOT NULL DEFAULT 1,
+  created_at INTEGER NOT NULL);
+
+-- When each scheduled job last ran, so a restart neither skips nor repeats a day's work.
+CREATE TABLE scheduler_runs(
+  job TEXT PRIMARY KEY,
+  last_run_at INTEGER NOT NULL);
+
 -- Holiday arrangements loaded at run time (newer than the ones built in).
 CREATE TABLE calendar_arrangements(
   year INTEGER PRIMARY KEY,
