@@ -8,6 +8,7 @@
 
 #include "audit.h"
 #include "auth.h"
+#include "case_filter_query.h"
 #include "case_store.h"
 #include "case_view.h"
 #include "json.h"
@@ -153,53 +154,6 @@ void intake(App& app, Auth& auth, const httplib::Request& req, httplib::Response
 
 // ---- lists ----------------------------------------------------------------------------------
 
-CaseFilter parseFilter(const httplib::Request& req) {
-  CaseFilter f;
-  auto get = [&](const char* name) { return req.has_param(name) ? req.get_param_value(name) : ""; };
-  auto flag = [&](const char* name) -> std::optional<bool> {
-    const std::string v = get(name);
-    if (v.empty()) return std::nullopt;
-    if (v == "1" || v == "true") return true;
-    if (v == "0" || v == "false") return false;
-    bad(std::string("'") + name + "' must be true or false");
-  };
-  f.countyId = get("county");
-  f.streetId = get("street");
-  f.estateId = get("estate");
-  f.companyId = get("company");
-  f.unitId = get("unit");
-  f.handler = get("handler");
-  if (!f.handler.empty() && !handlerFromKey(f.handler)) bad("unknown handler '" + f.handler + "'");
-  for (size_t i = 0, n = req.get_param_value_count("state"); i < n; ++i) {
-    const std::string s = req.get_param_value("state", i);
-    bool known = false;
-    for (CaseState cs :
-         {CaseState::Registered, CaseState::Dispatched, CaseState::InProgress, CaseState::Resolved,
-          CaseState::UnderReview, CaseState::Closed, CaseState::Merged})
-      known |= s == caseStateKey(cs);
-    if (!known) bad("unknown state '" + s + "'");
-    f.states.push_back(s);
-  }
-  f.urgent = flag("urgent");
-  f.overdue = flag("overdue");
-  f.open = flag("open");
-  if (!get("from").empty()) f.receivedFrom = cstMidnight(parseDate(get("from"), "from"));
-  if (!get("to").empty()) f.receivedTo = cstMidnight(parseDate(get("to"), "to"));
-  f.text = get("q");
-  if (f.text.size() > 200) bad("'q' is longer than 200 bytes");
-  f.order = get("order").empty() ? "newest" : get("order");
-  if (f.order != "newest" && f.order != "due") bad("'order' must be newest or due");
-  if (!get("limit").empty()) {
-    const std::string l = get("limit");
-    if (l.size() > 3 || l.find_first_not_of("0123456789") != std::string::npos)
-      bad("'limit' must be 1 to 500");
-    f.limit = std::stoi(l);
-    if (f.limit < 1 || f.limit > 500) bad("'limit' must be 1 to 500");
-  }
-  f.cursor = get("cursor");
-  return f;
-}
-
 Visibility visibilityOf(App& app, const CurrentUser& user) {
   auto ref = app.reference();
   const OrgUnit* unit = ref->org.find(user.unitId);
@@ -240,7 +194,7 @@ void registerCaseRoutes(httplib::Server& http, App& app, Auth& auth) {
 
   http.Get("/api/v1/cases", [&](const httplib::Request& req, httplib::Response& res) {
     const CurrentUser user = auth.requireUser(req);
-    const CaseFilter f = parseFilter(req);
+    const CaseFilter f = parseCaseFilterQuery(req);
     const Visibility v = visibilityOf(app, user);
     const Date today = cstDate(app.now());
     CasePage page = CaseStore::list(app.db().reader(), f, v, today);
@@ -249,7 +203,7 @@ void registerCaseRoutes(httplib::Server& http, App& app, Auth& auth) {
 
   http.Get("/api/v1/board/counts", [&](const httplib::Request& req, httplib::Response& res) {
     const CurrentUser user = auth.requireUser(req);
-    const CaseFilter f = parseFilter(req);
+    const CaseFilter f = parseCaseFilterQuery(req);
     auto counts =
         CaseStore::countByState(app.db().reader(), f, visibilityOf(app, user), cstDate(app.now()));
     rapidjson::StringBuffer buf;
@@ -284,6 +238,9 @@ void registerCaseRoutes(httplib::Server& http, App& app, Auth& auth) {
     const int64_t now = app.now();
     const WorkflowContext ctx{ref->org, ref->calendar, ref->rules, now};
     const Actor actor = user.actor();
+    for (const DispatchTarget& t : cmd.targets)
+      for (const std::string& code : t.catalogueCodes)
+        if (!ref->catalogue.find(code)) bad("unknown catalogue entry '" + code + "'");
 
     StoredCase after = app.db().write([&](SQLite::Database& tx) {
       auto stored = CaseStore::load(tx, id);
