@@ -57,7 +57,11 @@ bool resolving(const Assignment& a) {
 bool maySeeContact(const Case& c, const Actor& actor, const Reference& ref) {
   const OrgUnit* unit = ref.org.find(actor.unitId);
   if (!unit || !unit->active) return false;
-  if (actor.roles.size() == 1 && actor.has(Role::Oversight)) return false;
+  // Only roles that work on cases call complainants back; oversight and administration do not.
+  const bool works = actor.has(Role::IntakeClerk) || actor.has(Role::Dispatcher) ||
+                     actor.has(Role::Handler) || actor.has(Role::Reviewer) ||
+                     actor.has(Role::UnitHead);
+  if (!works) return false;
   if (unit->id == c.ownerUnitId || unit->id == c.intakeUnitId) return true;
   for (const Assignment& a : c.assignments)
     if (a.unitId == unit->id && assignmentOpen(a)) return true;

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "pcs/error.h"
+#include "pcs/utf8.h"
 
 namespace pcs {
 
@@ -201,10 +202,44 @@ void requireReason(const Command& cmd, Action act) {
   if (cmd.reason.size() > kMaxReasonBytes) invalid("理由过长（不超过4000字节）");
 }
 
+// Characters that show nothing: spaces of every width, zero-width marks, the BOM.
+bool isBlank(char32_t cp) {
+  return cp == ' ' || cp == '\t' || cp == '\r' || cp == '\n' || cp == 0x00A0 || cp == 0x3000 ||
+         (cp >= 0x2000 && cp <= 0x200D) || cp == 0x2060 || cp == 0xFEFF;
+}
+
+// Control characters have no place in a complaint; tab and line breaks do.
+bool isForbiddenControl(char32_t cp) {
+  return (cp < 0x20 && cp != '\t' && cp != '\r' && cp != '\n') || cp == 0x7F ||
+         (cp >= 0x80 && cp < 0xA0);
+}
+
 void requireText(const std::string& text, const char* what) {
-  if (text.find_first_not_of(" \t\r\n") == std::string::npos)
-    invalid(std::string(what) + "不能为空");
   if (text.size() > kMaxContentBytes) invalid(std::string(what) + "过长（不超过20000字节）");
+  bool visible = false;
+  for (size_t pos = 0; pos < text.size();) {
+    const char32_t cp = utf8::decodeNext(text, pos);
+    if (isForbiddenControl(cp)) invalid(std::string(what) + "含有控制字符，请删除后重试");
+    visible |= !isBlank(cp);
+  }
+  if (!visible) invalid(std::string(what) + "不能为空");
+}
+
+// Trims blanks of every width from both ends (a name typed as "　　" is no name).
+std::string trimmed(const std::string& s) {
+  size_t begin = 0, end = s.size();
+  for (size_t pos = 0; pos < s.size();) {
+    const size_t at = pos;
+    if (!isBlank(utf8::decodeNext(s, pos))) {
+      begin = at;
+      break;
+    }
+    begin = pos;
+  }
+  for (size_t pos = begin; pos < s.size();) {
+    if (!isBlank(utf8::decodeNext(s, pos))) end = pos;
+  }
+  return end > begin ? s.substr(begin, end - begin) : std::string();
 }
 
 // The reviewing unit of an assignment (R8): city housing for the housing side, otherwise the
@@ -347,12 +382,20 @@ void registerCase(Case& c, const Actor& actor, const WorkflowContext& ctx) {
   if (!isPropertyAuthority(unit)) forbid("只有市、县（区）物业主管部门可以受理登记投诉");
 
   requireText(c.content, "投诉内容");
+  c.complainant.name = trimmed(c.complainant.name);
+  c.complainant.contact = trimmed(c.complainant.contact);
+  for (const std::string* field : {&c.complainant.name, &c.complainant.contact, &c.location})
+    for (size_t pos = 0; pos < field->size();)
+      if (isForbiddenControl(utf8::decodeNext(*field, pos)))
+        invalid("投诉人信息或地点含有控制字符，请删除后重试");
   if (c.complainant.name.empty() && c.complainant.contact.empty())
     invalid("投诉人姓名和联系方式至少填写一项");
   if (c.complainant.name.size() > 200 || c.complainant.contact.size() > 200)
     invalid("投诉人姓名或联系方式过长");
   if (c.location.size() > 1000) invalid("投诉地点过长");
   if (c.receivedAt <= 0) invalid("必须填写投诉时间");
+  if (cstDate(c.receivedAt).year() < 2000)
+    invalid("投诉时间 " + formatCst(c.receivedAt) + " 早于2000年，请检查");
   // A complaint cannot arrive in the future; a few minutes of clock skew are tolerated.
   constexpr int64_t kClockSkew = 10 * 60;
   if (c.receivedAt > ctx.now + kClockSkew)

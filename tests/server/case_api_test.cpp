@@ -223,3 +223,34 @@ TEST_CASE("case api: a merge may only target a case the user can see") {
   CHECK(dispatcher.get("/api/v1/cases/" + mine).json["case"]["events"].Size() == 1);
   CHECK(otherClerk.get("/api/v1/cases/" + theirs).json["case"]["events"].Size() == 1);
 }
+
+TEST_CASE("case api: regressions from trying to break intake and dispatch") {
+  TestServer s(0);
+  ApiUser clerk(s.port(), "c01.clerk"), dispatcher(s.port(), "c01.dispatcher");
+  const std::string head = R"({"received_at":"2026-12-01 09:30","channel":"phone",)";
+  // Content of control or invisible characters only; a blank-looking name.
+  ApiResult r =
+      clerk.post("/api/v1/cases", head + R"("complainant_name":"甲","content":"a\u0001b"})");
+  CHECK(r.status == 400);
+  CHECK(r.body.find("控制字符") != std::string::npos);
+  r = clerk.post("/api/v1/cases", head + R"("complainant_name":"甲","content":"\u200b\u200b"})");
+  CHECK(r.status == 400);
+  CHECK(r.body.find("不能为空") != std::string::npos);
+  r = clerk.post("/api/v1/cases", head + R"("complainant_name":"\u3000\u3000 ","content":"漏水"})");
+  CHECK(r.status == 400);
+  CHECK(r.body.find("至少填写一项") != std::string::npos);
+  r = clerk.post("/api/v1/cases", R"({"received_at":"1990-01-01 09:30","channel":"phone",)"
+                                  R"("complainant_name":"甲","content":"漏水"})");
+  CHECK(r.status == 400);
+  CHECK(r.body.find("2000") != std::string::npos);
+  // A catalogue code that does not exist is refused at dispatch.
+  const std::string id = clerk.post("/api/v1/cases", intakeBody()).json["case"]["id"].GetString();
+  r = dispatcher.post("/api/v1/cases/" + id + "/actions",
+                      R"({"action":"dispatch","targets":[{"unit_id":"c01.s01",)"
+                      R"("catalogue_codes":["nope.1"]}]})");
+  CHECK(r.status == 400);
+  CHECK(r.body.find("nope.1") != std::string::npos);
+  // A date range includes its last day (the case was received 2026-12-01 09:30).
+  CHECK(clerk.get("/api/v1/cases?from=2026-12-01&to=2026-12-01").json["items"].Size() == 1);
+  CHECK(clerk.get("/api/v1/cases?from=2026-11-30&to=2026-11-30").json["items"].Size() == 0);
+}
