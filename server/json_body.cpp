@@ -11,10 +11,11 @@ namespace {
 }
 }  // namespace
 
-JsonBody::JsonBody(std::string_view body) : doc_(std::make_shared<rapidjson::Document>()) {
+JsonBody::JsonBody(std::string_view body, size_t maxBytes)
+    : doc_(std::make_shared<rapidjson::Document>()) {
   if (body.empty()) bad("the request needs a JSON body");
-  if (body.size() > kMaxJsonBody)
-    bad("the JSON body is larger than " + std::to_string(kMaxJsonBody) + " bytes");
+  if (body.size() > maxBytes)
+    bad("the JSON body is larger than " + std::to_string(maxBytes) + " bytes");
   // Refuse deep nesting before parsing: no request needs more than a few levels, and a body of
   // 150,000 '[' once overflowed the parser's stack and killed the server.
   int depth = 0;

@@ -22,7 +22,8 @@ inline constexpr int kMaxJsonDepth = 16;
 class JsonBody {
  public:
   // Parses `body`; throws when it is empty, too large, not JSON, or not an object.
-  explicit JsonBody(std::string_view body);
+  // `maxBytes`: the largest body this endpoint takes (bulk endpoints take more than the default).
+  explicit JsonBody(std::string_view body, size_t maxBytes = kMaxJsonBody);
 
   bool has(const char* name) const;
   std::string string(const char* name, size_t maxBytes = 4000) const;

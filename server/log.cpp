@@ -13,7 +13,10 @@ namespace {
 std::mutex g_logMutex;
 
 void write(const char* level, std::string_view subject, std::string_view message) {
-  std::string line = pcs::formatCst(std::time(nullptr));
+  const std::time_t now = std::time(nullptr);
+  char seconds[8];
+  std::snprintf(seconds, sizeof seconds, ":%02d", static_cast<int>(now % 60));
+  std::string line = pcs::formatCst(now) + seconds;
   line += ' ';
   line += level;
   line += ' ';

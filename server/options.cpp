@@ -1,5 +1,6 @@
 #include "options.h"
 
+#include <fstream>
 #include <stdexcept>
 
 namespace pcs::server {
@@ -18,9 +19,69 @@ int parsePort(const std::string& flag, const std::string& v) {
   return n;
 }
 
+bool isSwitch(const std::string& key) {
+  return key == "empty" || key == "sync-full" || key == "secure-cookies";
+}
+
+// The command-line flags a config file stands for: `key = value` is `--key value`; a switch
+// takes true or false; `demo = false` is `--empty`.
+std::vector<std::string> configAsFlags(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::invalid_argument("cannot read config file " + path);
+  std::vector<std::string> flags;
+  std::string line;
+  for (int number = 1; std::getline(in, line); ++number) {
+    const std::string where = path + " line " + std::to_string(number) + ": ";
+    if (const size_t hash = line.find('#'); hash != std::string::npos) line.erase(hash);
+    auto trim = [](std::string s) {
+      const size_t b = s.find_first_not_of(" \t\r");
+      const size_t e = s.find_last_not_of(" \t\r");
+      return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+    };
+    line = trim(line);
+    if (line.empty()) continue;
+    const size_t eq = line.find('=');
+    if (eq == std::string::npos) throw std::invalid_argument(where + "expected 'key = value'");
+    std::string key = trim(line.substr(0, eq));
+    const std::string value = trim(line.substr(eq + 1));
+    if (key == "demo") {
+      if (value != "true" && value != "false")
+        throw std::invalid_argument(where + "demo takes true or false");
+      if (value == "false") flags.push_back("--empty");
+      continue;
+    }
+    if (key == "config" || key == "help")
+      throw std::invalid_argument(where + "'" + key + "' is not a setting");
+    if (isSwitch(key)) {
+      if (value != "true" && value != "false")
+        throw std::invalid_argument(where + key + " takes true or false");
+      if (value == "true") flags.push_back("--" + key);
+    } else {
+      flags.push_back("--" + key);
+      flags.push_back(value);
+    }
+  }
+  return flags;
+}
+
 }  // namespace
 
-Options parseOptions(const std::vector<std::string>& args, bool& helpRequested) {
+Options parseOptions(const std::vector<std::string>& commandLine, bool& helpRequested) {
+  // A config file's settings come first, so flags on the command line win over it.
+  std::vector<std::string> args;
+  for (size_t i = 0; i < commandLine.size(); ++i)
+    if (commandLine[i] == "--config") {
+      if (i + 1 >= commandLine.size()) throw std::invalid_argument("--config needs a file");
+      for (std::string& f : configAsFlags(commandLine[i + 1])) args.push_back(std::move(f));
+    }
+  for (size_t i = 0; i < commandLine.size(); ++i) {
+    if (commandLine[i] == "--config") {
+      ++i;
+      continue;
+    }
+    args.push_back(commandLine[i]);
+  }
+
   Options o;
   helpRequested = false;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -60,10 +121,12 @@ Options parseOptions(const std::vector<std::string>& args, bool& helpRequested) 
 std::string optionsHelp() {
   Options d;
   return "pcs-server: 物业投诉转办处置系统 server\n"
-         "usage: pcs-server [options]          serve\n"
+         "usage: pcs-server [--config FILE] [options]   serve\n"
          "       pcs-server backup FILE [--data DIR]\n"
          "       pcs-server restore FILE [--data DIR]   (with the server stopped)\n"
          "       pcs-server verify-audit [--data DIR]\n"
+         "  --config FILE    settings as 'key = value' lines, keys named like the flags below\n"
+         "                   (switches take true/false, 'demo = false' is --empty); flags win\n"
          "  --host ADDR      listen address (default " +
          d.host +
          ")\n"
