@@ -8,72 +8,24 @@
 #include <stdexcept>
 #include <vector>
 
+#include "pcs/utf8.h"
+
 namespace pcs::server {
 namespace {
 
 // ---- UTF-8 ----------------------------------------------------------------------------------
 
-// Stands for a byte that is not part of valid UTF-8 (overlong forms, surrogates and values
-// above U+10FFFF included); it becomes '_' in a name.
-constexpr char32_t kInvalid = 0xFFFFFFFF;
+// A byte that is not part of valid UTF-8 decodes as U+FFFD; it becomes '_' in a name.
+constexpr char32_t kInvalid = utf8::kReplacement;
 
 std::vector<char32_t> decodeUtf8(std::string_view s) {
   std::vector<char32_t> out;
-  out.reserve(s.size());
-  size_t i = 0;
-  while (i < s.size()) {
-    const auto b0 = static_cast<unsigned char>(s[i]);
-    if (b0 < 0x80) {
-      out.push_back(b0);
-      ++i;
-      continue;
-    }
-    int extra = 0;
-    char32_t cp = 0, min = 0;
-    if ((b0 & 0xE0) == 0xC0) {
-      extra = 1, cp = b0 & 0x1F, min = 0x80;
-    } else if ((b0 & 0xF0) == 0xE0) {
-      extra = 2, cp = b0 & 0x0F, min = 0x800;
-    } else if ((b0 & 0xF8) == 0xF0) {
-      extra = 3, cp = b0 & 0x07, min = 0x10000;
-    } else {
-      out.push_back(kInvalid);
-      ++i;
-      continue;
-    }
-    bool ok = i + static_cast<size_t>(extra) < s.size();
-    for (int k = 1; ok && k <= extra; ++k) {
-      const auto b = static_cast<unsigned char>(s[i + k]);
-      if ((b & 0xC0) != 0x80) ok = false;
-      cp = (cp << 6) | (b & 0x3F);
-    }
-    if (!ok || cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-      out.push_back(kInvalid);
-      ++i;  // resynchronise on the next byte
-      continue;
-    }
-    out.push_back(cp);
-    i += static_cast<size_t>(extra) + 1;
-  }
+  for (size_t pos = 0; pos < s.size();) out.push_back(utf8::decodeNext(s, pos));
   return out;
 }
 
 void appendUtf8(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
+  utf8::append(out, cp);
 }
 
 std::string encodeUtf8(const std::vector<char32_t>& cps) {

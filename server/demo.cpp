@@ -326,11 +326,7 @@ void seedDemo(App& app,
     c.complainant.key = complainantKey(c.complainant.name, c.complainant.contact);
     c.content = estate.name + std::to_string(1 + rng.below(12)) + "号楼：" + spec.text;
     c.location = estate.name + std::to_string(1 + rng.below(12)) + "号楼";
-    c.estateId = estate.id;
-    c.companyId = estate.companyId;
-    c.countyId = county;
-    c.streetId = estate.streetId;
-    c.communityId = estate.communityId;
+    locateCaseAt(c, estate);
     c.urgent = spec.urgent && rng.below(2) == 0;
     if (c.urgent) c.urgentReason = "危及人身安全";
 

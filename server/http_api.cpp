@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <cereal/types/string.hpp>
+#include <chrono>
+#include <cstdio>
 
 #include "app.h"
 #include "auth.h"
@@ -50,6 +52,8 @@ struct HttpServer::State {
 namespace {
 
 constexpr const char* kJson = "application/json; charset=utf-8";
+// When the request this thread is serving arrived (for the request log).
+thread_local std::chrono::steady_clock::time_point t_requestStart;
 constexpr int kReadTimeoutSeconds = 5;      // a request's headers and body must arrive by then
 constexpr int kWriteTimeoutSeconds = 10;    // the largest file must leave by then on a slow line
 constexpr int kKeepAliveSeconds = 2;        // an idle connection is closed after this
@@ -112,13 +116,26 @@ HttpServer::HttpServer(const Options& options) : state_(std::make_unique<State>(
           fail(res, 500, "internal error; the server log has the details");
         }
       });
+  // One line per API request (and per refused request of any kind): method, path, status and
+  // time taken. The pre-routing handler below stamps the start on the serving thread.
   s.http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-    if (res.status >= 500) logError(req.method + " " + req.path, std::to_string(res.status));
+    const bool api = req.path.rfind("/api/", 0) == 0 || req.path.rfind("/open311/", 0) == 0;
+    if (!api && res.status < 400) return;
+    const auto took = std::chrono::steady_clock::now() - t_requestStart;
+    char ms[32];
+    std::snprintf(ms, sizeof ms, " %.1f ms",
+                  std::chrono::duration<double, std::milli>(took).count());
+    const std::string line = std::to_string(res.status) + ms;
+    if (res.status >= 500)
+      logError(req.method + " " + req.path, line);
+    else
+      logInfo(req.method + " " + req.path, line);
   });
 
   // httplib answers any Range header itself, and a list of thousands of ranges over one file
   // made it build a response of hundreds of megabytes. One range is plenty for this server.
   s.http.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+    t_requestStart = std::chrono::steady_clock::now();
     const std::string range = req.get_header_value("Range");
     if (range.find(',') == std::string::npos) return httplib::Server::HandlerResponse::Unhandled;
     res.status = 416;
@@ -132,6 +149,7 @@ HttpServer::HttpServer(const Options& options) : state_(std::make_unique<State>(
   registerCalendarRoutes(s.http, s.app);
   registerAuthRoutes(s.http, s.app, s.auth);
   registerCaseRoutes(s.http, s.app, s.auth);
+  registerImportRoutes(s.http, s.app, s.auth);
   registerAttachmentRoutes(s.http, s.app, s.auth);
   registerExportRoutes(s.http, s.app, s.auth);
   registerAdminRoutes(s.http, s.app, s.auth);

@@ -19,6 +19,14 @@ std::string likePattern(const std::string& text) {
 
 }  // namespace
 
+void locateCaseAt(Case& c, const Estate& e) {
+  c.estateId = e.id;
+  c.countyId = e.countyId;
+  c.streetId = e.streetId;
+  c.communityId = e.communityId;
+  c.companyId = e.companyId;
+}
+
 void ReferenceStore::putUnit(SQLite::Database& tx, const OrgUnit& u, int64_t now) {
   SQLite::Statement s(tx,
                       "INSERT INTO units(id, parent_id, data, updated_at) VALUES(?,?,?,?) "

@@ -8,9 +8,13 @@
 #include <string>
 #include <vector>
 
+#include "pcs/case.h"
 #include "pcs/org.h"
 
 namespace pcs::server {
+
+// Places a case at an estate: its county, street, community and managing company follow.
+void locateCaseAt(Case& c, const Estate& e);
 
 struct ReferenceStore {
   // Inserts or replaces; the caller holds the write transaction.

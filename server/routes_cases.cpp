@@ -123,11 +123,7 @@ void intake(App& app, Auth& auth, const httplib::Request& req, httplib::Response
   if (auto estateId = b.optString("estate_id", 100)) {
     auto estate = ReferenceStore::estate(db, *estateId);
     if (!estate) bad("no estate '" + *estateId + "'");
-    c.estateId = estate->id;
-    c.countyId = estate->countyId;
-    c.streetId = estate->streetId;
-    c.communityId = estate->communityId;
-    c.companyId = estate->companyId;
+    locateCaseAt(c, *estate);
   } else if (auto county = b.optString("county_id", 100)) {
     c.countyId = *county;
   }

@@ -8,8 +8,8 @@
 // (`external_ref`) is stored in the case's external reference as "<client id>:<their ref>"
 // (indexed), which is how a repeated POST finds the case it already created; the prefix keeps
 // two clients' references apart and shows staff where the case came from. The requested
-// service_code is kept in the register audit entry ("service_code=<code>" at its end), since
-// the case's categories are only set when a dispatcher confirms them.
+// service_code is kept in open311_requests, since the case's categories are only set when a
+// dispatcher confirms them.
 //
 // Sections: output and errors | fields | API clients (admin) | client keys | services |
 // create | read | registration
@@ -46,7 +46,6 @@ constexpr size_t kMaxExternalRef = 64;
 constexpr size_t kMaxClientName = 100;
 // GeoReport lets a caller ask for several requests at once; bound the work of one answer.
 constexpr size_t kMaxRequestIds = 100;
-constexpr const char* kServiceCodeMark = "service_code=";
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
@@ -374,16 +373,11 @@ void services(App& app, const httplib::Request&, httplib::Response& res) {
 
 // ---- read -----------------------------------------------------------------------------------
 
-// The service_code the client asked for, from the register audit entry (see the file comment).
+// The service_code the client asked for (see the file comment).
 std::string requestedServiceCode(SQLite::Database& db, const std::string& caseId) {
-  SQLite::Statement q(db,
-                      "SELECT detail FROM audit WHERE subject = ? AND action = 'case.register' "
-                      "ORDER BY seq LIMIT 1");
-  q.bind(1, "case:" + caseId);
-  if (!q.executeStep()) return "";
-  const std::string detail = q.getColumn(0).getString();
-  const size_t at = detail.rfind(kServiceCodeMark);
-  return at == std::string::npos ? "" : detail.substr(at + std::strlen(kServiceCodeMark));
+  SQLite::Statement q(db, "SELECT service_code FROM open311_requests WHERE case_id = ?");
+  q.bind(1, caseId);
+  return q.executeStep() ? q.getColumn(0).getString() : "";
 }
 
 // The latest answer a handler unit gave the complainant, if any.
@@ -523,11 +517,7 @@ void createRequest(App& app, const httplib::Request& req, httplib::Response& res
   if (estateId) {
     auto estate = ReferenceStore::estate(app.db().reader(), *estateId);
     if (!estate) bad("no estate '" + *estateId + "'");
-    c.estateId = estate->id;
-    c.countyId = estate->countyId;
-    c.streetId = estate->streetId;
-    c.communityId = estate->communityId;
-    c.companyId = estate->companyId;
+    locateCaseAt(c, *estate);
   }
   const std::string theirRef = f.get("external_ref", kMaxExternalRef).value_or("");
   if (!theirRef.empty()) c.externalRef = client.id + ":" + theirRef;
@@ -548,9 +538,17 @@ void createRequest(App& app, const httplib::Request& req, httplib::Response& res
     c.id = CaseStore::nextCaseId(tx, cstDate(now).year());
     registerCase(c, actor, ctx);
     CaseStore::insert(tx, c, now);
+    SQLite::Statement service(tx,
+                              "INSERT INTO open311_requests(case_id, client_id, service_code, "
+                              "created_at) VALUES(?,?,?,?)");
+    service.bind(1, c.id);
+    service.bind(2, client.id);
+    service.bind(3, code);
+    service.bind(4, static_cast<int64_t>(now));
+    service.exec();
     appendAudit(tx, {now, actor.userId, actor.unitId, "case.register", "case:" + c.id,
                      std::string("受理登记，渠道：") + channelZh(c.channel) + "；对接系统：" +
-                         client.name + "（" + client.id + "）；" + kServiceCodeMark + code});
+                         client.name + "（" + client.id + "）；服务：" + code});
     return {c.id, true};
   });
 

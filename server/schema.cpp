@@ -204,6 +204,14 @@ CREATE TABLE api_clients(
   active INTEGER NOT NULL DEFAULT 1,
   created_at INTEGER NOT NULL);
 
+-- The service (catalogue entry) a connected system asked for with each request it posted; the
+-- case's own categories are set only when a dispatcher confirms them.
+CREATE TABLE open311_requests(
+  case_id TEXT PRIMARY KEY,
+  client_id TEXT NOT NULL,
+  service_code TEXT NOT NULL,
+  created_at INTEGER NOT NULL);
+
 -- When each scheduled job last ran, so a restart neither skips nor repeats a day's work.
 CREATE TABLE scheduler_runs(
   job TEXT PRIMARY KEY,
