@@ -54,10 +54,11 @@ namespace {
 constexpr const char* kJson = "application/json; charset=utf-8";
 // When the request this thread is serving arrived (for the request log).
 thread_local std::chrono::steady_clock::time_point t_requestStart;
-constexpr int kReadTimeoutSeconds = 5;      // a request's headers and body must arrive by then
-constexpr int kWriteTimeoutSeconds = 10;    // the largest file must leave by then on a slow line
-constexpr int kKeepAliveSeconds = 2;        // an idle connection is closed after this
-constexpr int kKeepAliveMaxRequests = 100;  // requests per connection before it is recycled
+constexpr int kReadTimeoutSeconds = 5;        // a request's headers and body must arrive by then
+constexpr int kWriteTimeoutSeconds = 10;      // the largest file must leave by then on a slow line
+constexpr int kKeepAliveSeconds = 2;          // an idle connection is closed after this
+constexpr int kKeepAliveMaxRequests = 10000;  // requests per connection before it is recycled:
+// high, because each reconnect risks the accept queue (5 deep in Debian's httplib) overflowing
 
 void fail(httplib::Response& res, int status, const std::string& message) {
   res.status = status;

@@ -174,6 +174,8 @@ LoadSummary registerLoad(const RegisterOptions& o) {
         if (county == "city" || e.county == county) mine.push_back(e.id);
       httplib::Client c("127.0.0.1", o.port);
       c.set_keep_alive(true);
+      // Without it a POST's headers and body wait on each other's delayed ACK: 40 ms each.
+      c.set_tcp_nodelay(true);
       c.set_read_timeout(10, 0);
       const httplib::Headers h = {{"Cookie", s.cookie}, {"X-CSRF-Token", s.csrf}};
       WorkerResult& r = results[i];
@@ -245,6 +247,8 @@ LoadSummary readLoad(const ReadOptions& o) {
       std::mt19937 rng(i);
       httplib::Client c("127.0.0.1", o.port);
       c.set_keep_alive(true);
+      // Without it a POST's headers and body wait on each other's delayed ACK: 40 ms each.
+      c.set_tcp_nodelay(true);
       c.set_read_timeout(10, 0);
       const httplib::Headers h = {{"Cookie", s.cookie}};
       WorkerResult& r = results[i];
