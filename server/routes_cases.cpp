@@ -13,6 +13,7 @@
 #include "case_view.h"
 #include "json.h"
 #include "json_body.h"
+#include "log.h"
 #include "pcs/error.h"
 #include "pcs/identity.h"
 #include "pcs/routing.h"
@@ -144,6 +145,7 @@ void intake(App& app, Auth& auth, const httplib::Request& req, httplib::Response
     return StoredCase{c, 1};
   });
   res.status = 201;
+  logInfo("case " + stored.value.id, "register by " + user.login + " (" + user.unitId + ")");
   res.set_header("Location", "/api/v1/cases/" + stored.value.id);
   res.set_content(caseViewJson(stored, actor, *ref, now), kJson);
 }
@@ -269,6 +271,10 @@ void registerCaseRoutes(httplib::Server& http, App& app, Auth& auth) {
                 (e.detail.empty() ? "" : "；" + e.detail));
       return StoredCase{c, version};
     });
+    logInfo(
+        "case " + id,
+        std::string(actionKey(cmd.action)) + " by " + user.login + " (" + user.unitId + ")" +
+            (cmd.assignmentId ? " assignment " + std::to_string(cmd.assignmentId) : std::string()));
     res.set_content(caseViewJson(after, actor, *ref, now), kJson);
   });
 
