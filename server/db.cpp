@@ -53,9 +53,85 @@ SQLite::Database& Database::reader() {
 }
 
 int Database::schemaVersion() {
-  std::lock_guard<std::mutex> lock(writeMutex_);
-  if (!writer_->tableExists("schema_migrations")) return 0;
-  return writer_->execAndGet("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").getInt();
+  return write([](SQLite::Database& tx) {
+    if (!tx.tableExists("schema_migrations")) return 0;
+    return tx.execAndGet("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").getInt();
+  });
+}
+
+namespace {
+// Most writes one transaction carries: bounds how long the first of them waits for the commit.
+constexpr size_t kMaxBatch = 128;
+}  // namespace
+
+void Database::submit(WriteJob& job) {
+  std::unique_lock<std::mutex> lock(queueMutex_);
+  queue_.push_back(&job);
+  while (!job.done) {
+    if (writerBusy_) {
+      batchDone_.wait(lock);
+      continue;
+    }
+    // No transaction is running: this thread runs the queued writes, its own among them.
+    writerBusy_ = true;
+    const size_t n = std::min(queue_.size(), kMaxBatch);
+    std::vector<WriteJob*> batch(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+    queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+    lock.unlock();
+    runBatch(batch);
+    lock.lock();
+    writerBusy_ = false;
+    batchDone_.notify_all();
+  }
+  if (job.error) std::rethrow_exception(job.error);
+}
+
+void Database::runBatch(const std::vector<WriteJob*>& batch) {
+  auto failAll = [&](std::exception_ptr e) {
+    for (WriteJob* j : batch) {
+      if (!j->error) j->error = e;
+      j->done = true;
+    }
+  };
+  try {
+    writer_->exec("BEGIN IMMEDIATE");
+  } catch (...) {
+    failAll(std::current_exception());
+    return;
+  }
+  for (WriteJob* j : batch) {
+    try {
+      writer_->exec("SAVEPOINT job");
+      j->run(*writer_);
+      writer_->exec("RELEASE job");
+    } catch (...) {
+      j->error = std::current_exception();
+      try {
+        writer_->exec("ROLLBACK TO job");
+        writer_->exec("RELEASE job");
+      } catch (...) {
+        // The transaction itself is gone: nothing of this batch can be kept.
+        try {
+          writer_->exec("ROLLBACK");
+        } catch (...) {
+        }
+        failAll(std::current_exception());
+        return;
+      }
+    }
+  }
+  try {
+    writer_->exec("COMMIT");
+  } catch (...) {
+    const std::exception_ptr e = std::current_exception();
+    try {
+      writer_->exec("ROLLBACK");
+    } catch (...) {
+    }
+    failAll(e);
+    return;
+  }
+  for (WriteJob* j : batch) j->done = true;
 }
 
 void Database::migrate(int upTo) {

@@ -7,9 +7,12 @@
 #include <SQLiteCpp/Backup.h>
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <condition_variable>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,19 +43,26 @@ class Database {
   Database(DbOptions options, int version);
   ~Database();
 
-  // Runs `fn` in a BEGIN IMMEDIATE transaction on the writer connection, serialised with
-  // every other write of this process; commits when `fn` returns, rolls back when it throws.
+  // Runs `fn` on the writer connection inside a BEGIN IMMEDIATE transaction, serialised with
+  // every other write of this process, and returns once its changes are committed. When `fn`
+  // throws, nothing it wrote is kept and the exception reaches the caller.
+  //
+  // Group commit: writes that arrive while another is running are run one after the other in
+  // the next transaction, each inside its own savepoint, and committed together. A write that
+  // fails is rolled back to its savepoint alone; one commit serves many writers.
   template <class Fn>
   auto write(Fn&& fn) -> decltype(fn(std::declval<SQLite::Database&>())) {
-    std::lock_guard<std::mutex> lock(writeMutex_);
-    SQLite::Transaction tx(*writer_, SQLite::TransactionBehavior::IMMEDIATE);
-    if constexpr (std::is_void_v<decltype(fn(*writer_))>) {
-      fn(*writer_);
-      tx.commit();
+    using Result = decltype(fn(std::declval<SQLite::Database&>()));
+    if constexpr (std::is_void_v<Result>) {
+      WriteJob job;
+      job.run = [&](SQLite::Database& tx) { fn(tx); };
+      submit(job);
     } else {
-      auto result = fn(*writer_);
-      tx.commit();
-      return result;
+      std::optional<Result> result;
+      WriteJob job;
+      job.run = [&](SQLite::Database& tx) { result.emplace(fn(tx)); };
+      submit(job);
+      return std::move(*result);
     }
   }
 
@@ -67,12 +77,26 @@ class Database {
   void backupTo(const std::string& destination);
 
  private:
+  struct WriteJob {
+    std::function<void(SQLite::Database&)> run;
+    std::exception_ptr error;
+    bool done = false;
+  };
+  // Queues `job` and waits until a transaction containing it has committed (or failed);
+  // rethrows the job's error.
+  void submit(WriteJob& job);
+  // Runs a batch of jobs in one transaction (the caller is the only writer).
+  void runBatch(const std::vector<WriteJob*>& batch);
+
   std::unique_ptr<SQLite::Database> open(bool readOnly);
   void migrate(int upTo);
 
   DbOptions options_;
   std::unique_ptr<SQLite::Database> writer_;
-  std::mutex writeMutex_;
+  std::mutex queueMutex_;  // guards queue_ and writerBusy_
+  std::condition_variable batchDone_;
+  std::vector<WriteJob*> queue_;
+  bool writerBusy_ = false;
   std::mutex readersMutex_;
   std::vector<std::unique_ptr<SQLite::Database>> readers_;  // kept alive for the threads
   const uint64_t instance_;  // distinguishes this Database in thread-local reader caches

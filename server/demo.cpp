@@ -230,10 +230,6 @@ const char* const kSurnames[] = {"王", "李", "张", "刘", "陈", "杨", "赵"
 const char* const kGivenNames[] = {"建国", "丽华", "志强", "秀英", "海燕", "明",   "伟",
                                    "芳",   "军",   "敏",   "静",   "磊",   "晓东", "春梅"};
 
-Actor actorOf(const DemoUser& u) {
-  return Actor{u.login, u.unitId, u.roles};
-}
-
 const DemoUser& userNamed(const std::vector<DemoUser>& users, const std::string& login) {
   for (const DemoUser& u : users)
     if (u.login == login) return u;

@@ -280,3 +280,34 @@ TEST_CASE("db: restore refuses a damaged or foreign file and leaves the target i
     intact();
   }
 }
+
+TEST_CASE("db: writes committed together stay separate: a failing one takes only itself back") {
+  // Eight threads write at once, so the writes are grouped into shared transactions; every
+  // fifth write throws after writing. Exactly the others must be stored, each whole.
+  TempDir dir;
+  Database db(DbOptions{dir.file("group.db")});
+  constexpr int kThreads = 8, kWrites = 60;
+  std::atomic<int> failed{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kWrites; ++i) {
+        const std::string key = std::to_string(t) + "-" + std::to_string(i);
+        try {
+          db.write([&](SQLite::Database& tx) {
+            putSetting(tx, key + "-a", "1");
+            putSetting(tx, key + "-b", "1");
+            if (i % 5 == 4) throw std::runtime_error("refused " + key);
+          });
+        } catch (const std::runtime_error& e) {
+          CHECK(std::string(e.what()) == "refused " + key);  // the writer's own error
+          ++failed;
+        }
+      }
+    });
+  for (std::thread& th : threads) th.join();
+  CHECK(failed == kThreads * kWrites / 5);
+  CHECK(countSettings(db.reader()) == 2 * (kThreads * kWrites - failed));
+  CHECK(db.reader().execAndGet("SELECT COUNT(*) FROM settings WHERE key LIKE '%-4-a'").getInt() ==
+        0);
+}
