@@ -10,6 +10,7 @@
 
 #include "imgui_impl_glfw.h"
 #include "imgui_impl_opengl3.h"
+#include "test_hooks.h"
 #include "theme.h"
 
 namespace pcs::client {
@@ -93,8 +94,10 @@ void App::frame() {
   io.DisplaySize = ImVec2(static_cast<float>(canvas.width), static_cast<float>(canvas.height));
   io.DisplayFramebufferScale = ImVec2(1.0f, 1.0f);
   ImGui::NewFrame();
+  beginExposedFrame(canvas.pixelRatio);
   layout(canvas);
   ImGui::Render();
+  publishExposedFrame();
 
   const ImVec4 clear = theme::clearColor();
   glViewport(0, 0, canvas.width, canvas.height);

@@ -1,5 +1,6 @@
 #include "login_panel.h"
 
+#include "test_hooks.h"
 #include "theme.h"
 
 namespace pcs::client {
@@ -42,16 +43,19 @@ void LoginPanel::draw(ImVec2 center, float scale, ImFont* heading) {
   ImGui::SetNextItemWidth(-FLT_MIN);
   if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
   ImGui::InputTextWithHint("##username", "请输入用户名", username_, sizeof username_);
+  exposeItem("login.username");
 
   ImGui::TextUnformatted("密码");
   ImGui::SetNextItemWidth(-FLT_MIN);
   const bool enter =
       ImGui::InputTextWithHint("##password", "请输入密码", password_, sizeof password_,
                                ImGuiInputTextFlags_Password | ImGuiInputTextFlags_EnterReturnsTrue);
+  exposeItem("login.password");
   ImGui::Spacing();
 
   ImGui::PushStyleColor(ImGuiCol_Text, theme::kOnBrand);
   const bool clicked = ImGui::Button("登录", ImVec2(-FLT_MIN, 0.0f));
+  exposeItem("login.submit");
   ImGui::PopStyleColor();
   if (clicked || enter) submit();
 
