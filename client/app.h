@@ -1,18 +1,25 @@
 #pragma once
-// The client application: owns the domain data the screens read (the official calendar), the
-// fonts, and the panels, and lays out one frame. The GLFW/WebGL set-up lives in main.cpp.
+// The client application: the session, the fonts and the screens, and the frame around them
+// (header with the signed-in user, the screen tabs, the status bar). The GLFW/WebGL set-up
+// lives in main.cpp.
 
 #include <vector>
 
+#include "board.h"
+#include "case_detail.h"
 #include "fonts.h"
+#include "intake.h"
 #include "login_panel.h"
-#include "pcs/calendar.h"
+#include "meeting_mode.h"
+#include "navigator.h"
 #include "platform.h"
+#include "session.h"
 #include "status_bar.h"
+#include "supervision.h"
 
 namespace pcs::client {
 
-class App {
+class App : public Navigator {
  public:
   // The system's name, shown in the header.
   static constexpr const char* kTitle = "物业投诉转办处置系统";
@@ -20,22 +27,38 @@ class App {
   // Throws pcs::Error when the built-in calendar data is malformed.
   explicit App(std::vector<unsigned char> fontBytes);
 
-  // Builds the font atlas for `canvas` and creates the renderer's GPU objects. Call once, after
-  // the ImGui platform and renderer back ends are initialised.
+  // Builds the font atlas for `canvas`, creates the renderer's GPU objects and asks the
+  // server whether a session is open. Call once, after the ImGui back ends are initialised.
   void start(const CanvasSize& canvas);
 
   // Lays out and renders one frame. Throws std::runtime_error if the fonts cannot be rebuilt.
   void frame();
 
+  // Navigator
+  void show(ScreenId screen) override;
+  void openCase(const std::string& caseId) override;
+  void caseChanged(const std::string& caseId) override;
+
  private:
   // Brings fonts and style in line with the pixel ratio; rebuilds only when it changed.
   void adaptTo(const CanvasSize& canvas);
   void layout(const CanvasSize& canvas);
+  void drawHeader(const CanvasSize& canvas, float bottom);
+  void drawTabs(float scale);
+  void drawScreen(const CanvasSize& canvas, float top, float bottom);
+  void signOut();
 
-  Calendar calendar_;
+  Session session_;
   Fonts fonts_;
   StatusBar statusBar_;
   LoginPanel loginPanel_;
+  Board board_;
+  Intake intake_;
+  CaseDetail detail_;
+  Supervision supervision_;
+  MeetingMode meeting_;
+  ScreenId screen_ = ScreenId::Board;
+  bool checkingSession_ = true;  // the start-up /auth/me is in flight
   float styleScale_ = 0.0f;
   bool shownFirstFrame_ = false;
 };

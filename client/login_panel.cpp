@@ -1,5 +1,9 @@
 #include "login_panel.h"
 
+#include <algorithm>
+#include <iterator>
+
+#include "json_util.h"
 #include "test_hooks.h"
 #include "theme.h"
 
@@ -11,17 +15,42 @@ constexpr float kCardWidth = 360.0f;
 
 }  // namespace
 
-void LoginPanel::submit() {
+void LoginPanel::submit(Session& session) {
+  if (busy_) return;
   if (username_[0] == '\0') {
     notice_ = "请输入用户名。";
-  } else if (password_[0] == '\0') {
-    notice_ = "请输入密码。";
-  } else {
-    notice_ = "登录服务尚未接入，暂时无法登录。";
+    return;
   }
+  if (password_[0] == '\0') {
+    notice_ = "请输入密码。";
+    return;
+  }
+  busy_ = true;
+  notice_ = "正在登录…";
+  const std::string body =
+      JsonBuilder().field("login", username_).field("password", password_).finish();
+  session.net().post("/api/v1/auth/login", body, [this, &session](const Response& r) {
+    busy_ = false;
+    if (!r.ok()) {
+      notice_ = r.errorText();
+      return;
+    }
+    const JsonDoc doc = parseJson(r.body);
+    if (!doc.valid()) {
+      notice_ = "服务器答复无法读取，请稍后再试。";
+      return;
+    }
+    session.begin(doc.root());
+    if (!session.signedIn()) {
+      notice_ = "服务器答复无法读取，请稍后再试。";
+      return;
+    }
+    notice_.clear();
+    std::fill(std::begin(password_), std::end(password_), '\0');
+  });
 }
 
-void LoginPanel::draw(ImVec2 center, float scale, ImFont* heading) {
+void LoginPanel::draw(Session& session, ImVec2 center, float scale, ImFont* heading) {
   const float width = kCardWidth * scale;
   ImGui::SetNextWindowPos(center, ImGuiCond_Always, ImVec2(0.5f, 0.5f));
   ImGui::SetNextWindowSize(ImVec2(width, 0.0f));
@@ -53,11 +82,10 @@ void LoginPanel::draw(ImVec2 center, float scale, ImFont* heading) {
   exposeItem("login.password");
   ImGui::Spacing();
 
-  ImGui::PushStyleColor(ImGuiCol_Text, theme::kOnBrand);
-  const bool clicked = ImGui::Button("登录", ImVec2(-FLT_MIN, 0.0f));
+  const bool clicked =
+      theme::primaryButton(busy_ ? "正在登录…###submit" : "登录###submit", ImVec2(-FLT_MIN, 0.0f));
   exposeItem("login.submit");
-  ImGui::PopStyleColor();
-  if (clicked || enter) submit();
+  if (clicked || enter) submit(session);
 
   if (!notice_.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, theme::kTextNotice);

@@ -1,11 +1,12 @@
 #pragma once
-// The sign-in card of the first screen: user name, password and the 登录 button.
-// Not connected to the server yet: submitting checks that both fields are filled and then says
-// that signing in is unavailable, so the button is never a silent no-op.
+// The sign-in card of the first screen: user name, password and the 登录 button. Submitting
+// posts to /api/v1/auth/login; a success starts the session, a refusal shows the server's
+// message (wrong password, locked for a while, server unreachable) under the button.
 
 #include <string>
 
 #include "imgui.h"
+#include "session.h"
 
 namespace pcs::client {
 
@@ -16,15 +17,19 @@ class LoginPanel {
 
   // Draws the card centred on `center` (device pixels); `scale` is device pixels per CSS
   // pixel and `heading` the large font.
-  void draw(ImVec2 center, float scale, ImFont* heading);
+  void draw(Session& session, ImVec2 center, float scale, ImFont* heading);
+
+  // A message shown above the fields, e.g. why the user was signed out.
+  void setNotice(std::string notice) { notice_ = std::move(notice); }
 
  private:
-  void submit();
+  void submit(Session& session);
 
   static constexpr int kFieldCapacity = 128;  // bytes, UTF-8; user names are short
   char username_[kFieldCapacity] = {};
   char password_[kFieldCapacity] = {};
   std::string notice_;  // what happened on the last submit, shown under the button
+  bool busy_ = false;   // a login request is in flight
 };
 
 }  // namespace pcs::client

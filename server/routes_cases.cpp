@@ -31,6 +31,20 @@ constexpr size_t kMaxContent = 20000;  // bytes of complaint text, about 6,000 c
   throw Error(ErrorCode::InvalidInput, m);
 }
 
+// The picker lists' `limit` (1-500, default 20): the intake form asks for a few matches, the
+// client's name lookups for all estates and companies of a city at once.
+size_t pickerLimit(const httplib::Request& req) {
+  if (!req.has_param("limit")) return 20;
+  const std::string text = req.get_param_value("limit");
+  size_t value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9' || value > 1000) bad("'limit' must be 1 to 500");
+    value = value * 10 + static_cast<size_t>(c - '0');
+  }
+  if (text.empty() || value < 1 || value > 500) bad("'limit' must be 1 to 500");
+  return value;
+}
+
 // ---- parsing --------------------------------------------------------------------------------
 
 int64_t parseInstant(const std::string& text, const char* field) {
@@ -332,7 +346,7 @@ void registerCaseRoutes(httplib::Server& http, App& app, Auth& auth) {
     const std::string q = req.has_param("q") ? req.get_param_value("q") : "";
     const std::string county = req.has_param("county") ? req.get_param_value("county") : "";
     if (q.size() > 100) bad("'q' is longer than 100 bytes");
-    auto estates = ReferenceStore::findEstates(app.db().reader(), q, county, 20);
+    auto estates = ReferenceStore::findEstates(app.db().reader(), q, county, pickerLimit(req));
     res.set_content(toJsonString(estates, "estates"), kJson);
   });
 
@@ -340,7 +354,7 @@ void registerCaseRoutes(httplib::Server& http, App& app, Auth& auth) {
     auth.requireUser(req);
     const std::string q = req.has_param("q") ? req.get_param_value("q") : "";
     if (q.size() > 100) bad("'q' is longer than 100 bytes");
-    auto companies = ReferenceStore::findCompanies(app.db().reader(), q, 20);
+    auto companies = ReferenceStore::findCompanies(app.db().reader(), q, pickerLimit(req));
     res.set_content(toJsonString(companies, "companies"), kJson);
   });
 

@@ -254,3 +254,25 @@ TEST_CASE("case api: regressions from trying to break intake and dispatch") {
   CHECK(clerk.get("/api/v1/cases?from=2026-12-01&to=2026-12-01").json["items"].Size() == 1);
   CHECK(clerk.get("/api/v1/cases?from=2026-11-30&to=2026-11-30").json["items"].Size() == 0);
 }
+
+TEST_CASE("reference api: estate and company pickers take a limit, bounded to 1-500") {
+  TestServer server(0);
+  ApiUser clerk(server.port(), "c01.clerk");
+  const ApiResult byDefault = clerk.get("/api/v1/estates");
+  REQUIRE(byDefault.status == 200);
+  CHECK(byDefault.json["estates"].Size() <= 20);
+  const ApiResult few = clerk.get("/api/v1/estates?limit=5");
+  REQUIRE(few.status == 200);
+  CHECK(few.json["estates"].Size() == 5);
+  const ApiResult all = clerk.get("/api/v1/estates?limit=500");
+  REQUIRE(all.status == 200);
+  CHECK(all.json["estates"].Size() > 5);
+  const ApiResult companies = clerk.get("/api/v1/companies?limit=500");
+  REQUIRE(companies.status == 200);
+  CHECK(companies.json["companies"].Size() >= 1);
+  for (const char* bad : {"0", "501", "abc", "", "-1", "99999999999999999999"}) {
+    const ApiResult r = clerk.get(std::string("/api/v1/estates?limit=") + bad);
+    CHECK_MESSAGE(r.status == 400, bad);
+    CHECK(r.body.find("'limit' must be 1 to 500") != std::string::npos);
+  }
+}

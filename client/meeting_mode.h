@@ -1,0 +1,48 @@
+#pragma once
+// Meeting mode (R15): the board for a projector at a dispatch or joint meeting. Full screen,
+// large type, one view per county (or per handler) with its cases per state and its overdue
+// and urgent cases, advancing on its own every kAdvanceSeconds or by the arrow keys. It shows
+// no personal data: no complainant, and not the complaint text either (which may name people),
+// only case numbers, places, handlers, states and days late. Escape leaves it.
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "case_list.h"
+#include "imgui.h"
+#include "navigator.h"
+#include "platform.h"
+#include "session.h"
+
+namespace pcs::client {
+
+class MeetingMode {
+ public:
+  // Text drawn with the heading font (its glyphs are rasterised up front).
+  static std::string headingText() { return "调度会议大屏按县区按承办部门自动轮播"; }
+
+  void draw(Session& session, Navigator& nav, const CanvasSize& canvas, ImFont* heading);
+
+  static constexpr double kAdvanceSeconds = 20.0;
+  static constexpr float kTextScale = 1.45f;
+
+ private:
+  struct View {
+    std::string key, title, query;  // query selects the view's cases
+  };
+  std::vector<View> views(Session& session) const;
+  void show(Session& session, const View& view);
+
+  bool byHandler_ = false;
+  bool autoAdvance_ = true;
+  size_t index_ = 0;
+  double shownAt_ = -1;
+  std::string shownKey_;
+  std::map<std::string, int64_t> stateCounts_;
+  uint64_t generation_ = 0;
+  CaseList late_;    // overdue cases of the view, most overdue first
+  CaseList urgent_;  // open urgent cases of the view
+};
+
+}  // namespace pcs::client
