@@ -233,6 +233,7 @@ void App::frame() {
   const CanvasSize canvas = fitCanvas();
   adaptTo(canvas);
 
+  const auto cpuStart = std::chrono::steady_clock::now();
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
   // The GLFW back end reports the GLFW window size; the canvas backing store (device pixels)
@@ -244,6 +245,9 @@ void App::frame() {
   beginExposedFrame(canvas.pixelRatio);
   layout(canvas);
   ImGui::Render();
+  recordFrameTime(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
+                                                            cpuStart)
+                      .count());
   publishExposedFrame();
 
   const ImVec4 clear = theme::clearColor();

@@ -1,6 +1,7 @@
 #include "board.h"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "imgui_internal.h"
 #include "pcs/handler.h"
@@ -160,6 +161,13 @@ void Board::draw(Session& session, Navigator& nav, float scale) {
     drawColumn(session, nav, *columns_[i], width, height, scale);
   }
   ImGui::EndChild();
+
+  long long loaded = 0, total = 0;
+  for (const auto& column : columns_) {
+    loaded += static_cast<long long>(column->list.items().size());
+    total += std::max<long long>(0, column->list.total());
+  }
+  publishBoardStats(loaded, total);
 }
 
 void Board::drawColumn(Session& session, Navigator& nav, Column& column, float width, float height,
@@ -204,7 +212,8 @@ void Board::drawColumn(Session& session, Navigator& nav, Column& column, float w
       drawCard(session, nav, items[static_cast<size_t>(i)], cardWidth, cardHeight,
                grouping_ != Grouping::State);
     // Ask for the next page while the user is still a screen away from the end.
-    column.list.ensure(session, static_cast<size_t>(clipper.DisplayEnd) + 50);
+    column.list.ensure(session, loadEverything() ? SIZE_MAX
+                                                 : static_cast<size_t>(clipper.DisplayEnd) + 50);
   }
   clipper.End();
   if (items.empty()) {

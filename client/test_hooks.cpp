@@ -3,7 +3,9 @@
 #include <emscripten.h>
 
 #include <cstdio>
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include "imgui.h"
 #include "imgui_internal.h"
@@ -11,6 +13,7 @@
 namespace {
 
 float gPixelRatio = 1.0f;
+bool gLoadEverything = false;
 // The frame's widgets as a JavaScript object literal body, built in C++ so the page is told
 // once per frame rather than once per widget.
 std::string gJson;
@@ -28,6 +31,10 @@ void appendJsonString(std::string& out, std::string_view text) {
 
 }  // namespace
 
+extern "C" EMSCRIPTEN_KEEPALIVE void pcs_test_load_everything() {
+  gLoadEverything = true;
+}
+
 // clang-format off
 EM_JS(void, pcs_js_publish_widgets, (const char* json), {
   var widgets = JSON.parse(UTF8ToString(json));
@@ -36,6 +43,13 @@ EM_JS(void, pcs_js_publish_widgets, (const char* json), {
     window.pcsWidget = function(name) { return window.pcsWidgets[name] || null; };
     window.pcsWidgetNames = function() { return Object.keys(window.pcsWidgets); };
   }
+});
+EM_JS(void, pcs_js_publish_board_stats, (double loaded, double total), {
+  window.pcsBoardStats = {loaded: loaded, total: total};
+});
+
+EM_JS(void, pcs_js_publish_frame_stats, (int frames, double avg, double max, double p95), {
+  window.pcsFrameStats = {frames: frames, avgMs: avg, maxMs: max, p95Ms: p95};
 });
 // clang-format on
 
@@ -65,6 +79,33 @@ void publishExposedFrame() {
   if (json == gPublished) return;  // most frames draw the same widgets in the same places
   gPublished = std::move(json);
   pcs_js_publish_widgets(gPublished.c_str());
+}
+
+bool loadEverything() {
+  return gLoadEverything;
+}
+
+void publishBoardStats(long long loaded, long long total) {
+  static long long lastLoaded = -1, lastTotal = -1;
+  if (loaded == lastLoaded && total == lastTotal) return;
+  lastLoaded = loaded;
+  lastTotal = total;
+  pcs_js_publish_board_stats(static_cast<double>(loaded), static_cast<double>(total));
+}
+
+void recordFrameTime(double milliseconds) {
+  static std::vector<double> window;
+  static int frames = 0;
+  constexpr size_t kWindow = 120;
+  if (window.size() == kWindow) window.erase(window.begin());
+  window.push_back(milliseconds);
+  if (++frames % 30 != 0) return;
+  std::vector<double> sorted = window;
+  std::sort(sorted.begin(), sorted.end());
+  double sum = 0;
+  for (double v : sorted) sum += v;
+  const double p95 = sorted[std::min(sorted.size() - 1, sorted.size() * 95 / 100)];
+  pcs_js_publish_frame_stats(frames, sum / static_cast<double>(sorted.size()), sorted.back(), p95);
 }
 
 }  // namespace pcs::client

@@ -22,4 +22,15 @@ void exposeItem(std::string_view name);
 // Publishes the frame's widgets to the page; call once per frame after the screens drew.
 void publishExposedFrame();
 
+// Records the CPU time one frame took to lay out and build its draw lists (not the GPU work),
+// and every 30 frames publishes the last 120 as window.pcsFrameStats = {frames, avgMs, maxMs,
+// p95Ms} for tools/bench.
+void recordFrameTime(double milliseconds);
+
+// Benchmark support: once the page calls Module._pcs_test_load_everything(), lists load every
+// page instead of only what is about to scroll into view (loadEverything() turns true).
+bool loadEverything();
+// Publishes window.pcsBoardStats = {loaded, total}: cases on the board's lists and their sum.
+void publishBoardStats(long long loaded, long long total);
+
 }  // namespace pcs::client

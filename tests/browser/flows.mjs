@@ -13,6 +13,7 @@
 //                     approves: closed; the card moves between board columns on the way
 //   drill-down        an overdue case found from the city through county, handler and company
 //   no-right          a user without the right sees no action button and the server refuses
+//   session-expiry    a session ended on the server brings the user back to the sign-in card
 //
 // Exit status: 0 passed, 1 failed, 77 skipped (no web build). Every request goes to 127.0.0.1.
 
@@ -115,6 +116,12 @@ class Api {
     const r = await fetch(this.base + p, { headers: { Cookie: this.cookie } });
     return { status: r.status, json: await r.json().catch(() => null) };
   }
+  async patch(p, body) {
+    const r = await fetch(this.base + p, { method: "PATCH", body: JSON.stringify(body),
+      headers: { Cookie: this.cookie, "X-CSRF-Token": this.csrf,
+                 "Content-Type": "application/json" } });
+    return { status: r.status, json: await r.json().catch(() => null) };
+  }
   async post(p, body) {
     const r = await fetch(this.base + p, { method: "POST", body: JSON.stringify(body),
       headers: { Cookie: this.cookie, "X-CSRF-Token": this.csrf,
@@ -128,13 +135,15 @@ class Client {
   constructor(page, name) { this.page = page; this.name = name; this.shot = 0; }
   async widget(name, timeout = kWidgetTimeoutMs) {
     try {
-      await this.page.waitForFunction((n) => window.pcsWidget && window.pcsWidget(n), name,
-                                      { timeout, polling: 50 });
+      // The rectangle is read in the same evaluation that found it: a later read could miss
+      // a widget drawn in one frame only.
+      const handle = await this.page.waitForFunction(
+          (n) => window.pcsWidget && window.pcsWidget(n), name, { timeout, polling: 50 });
+      return await handle.jsonValue();
     } catch {
       const names = await this.page.evaluate(() => window.pcsWidgetNames ? window.pcsWidgetNames() : []);
       throw new Error(`widget ${name} not drawn within ${timeout} ms; drawn: ${names.join(" ")}`);
     }
-    return this.page.evaluate((n) => window.pcsWidget(n), name);
   }
   async has(name) {
     return this.page.evaluate((n) => !!(window.pcsWidget && window.pcsWidget(n)), name);
@@ -413,6 +422,33 @@ async function noRight(browser, base, problems) {
   }
 }
 
+async function sessionExpiry(browser, base, problems) {
+  const admin = await Api.as(base, "admin");
+  const users = (await admin.get("/api/v1/users")).json.users;
+  const user = users.find((u) => u.login === "c01.s01.head");
+  expect(user, "demo account c01.s01.head missing");
+  const c = await newClient(browser, base, "session-expiry", problems);
+  try {
+    await c.login("c01.s01.head");
+    // The administrator deactivates the account: its sessions end at once.
+    expect((await admin.patch(`/api/v1/users/${user.id}`, { active: false })).status === 200,
+           "deactivation refused");
+    // The client's next request is refused (401) and it returns to the sign-in card.
+    const refresh = await c.page.evaluate(() => window.pcsWidget("board.refresh"));
+    if (refresh) await c.page.mouse.click(refresh.x + refresh.w / 2, refresh.y + refresh.h / 2);
+    await c.widget("login.username");
+    await c.snap("signed-out");
+    expect((await admin.patch(`/api/v1/users/${user.id}`, { active: true })).status === 200,
+           "reactivation refused");
+    await c.login("c01.s01.head");
+  } catch (e) {
+    await c.snap("failed");
+    throw e;
+  } finally {
+    await c.page.context().close();
+  }
+}
+
 // ---- main ---------------------------------------------------------------------------------
 
 if (!existsSync(path.join(args.webRoot, "pcs_client.wasm"))) {
@@ -426,7 +462,8 @@ const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", arg
   "--no-first-run", "--disable-background-networking", "--disable-component-update",
   "--disable-sync", "--disable-extensions",
   "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"] });
-const tests = [["keyboard-login", keyboardLogin], ["lifecycle", lifecycle],
+const tests = [["keyboard-login", keyboardLogin], ["session-expiry", sessionExpiry],
+               ["lifecycle", lifecycle],
                ["drill-down", drillDown], ["no-right", noRight]];
 const shared = {};
 let failed = 0;
