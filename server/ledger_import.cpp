@@ -245,8 +245,7 @@ std::string importIdentity(int64_t receivedAt, std::string_view complainantKey,
   return std::string("import:") + hex;
 }
 
-ImportReport importLedger(App& app, const CurrentUser& user, const ImportRequest& request,
-                          const ImportHooks& hooks) {
+std::string requireImporter(App& app, const CurrentUser& user) {
   if (!user.has(Role::IntakeClerk) && !user.has(Role::Dispatcher))
     throw Error(ErrorCode::Forbidden, "批量导入需要受理登记员或分转员角色");
   auto ref = app.reference();
@@ -254,8 +253,13 @@ ImportReport importLedger(App& app, const CurrentUser& user, const ImportRequest
   if (!unit || !isPropertyAuthorityUnit(*unit))
     throw Error(ErrorCode::Forbidden, "只有市、县（区）物业主管部门可以导入投诉台账");
   // A county authority's names are looked up in its county; the city's in the whole city.
-  const std::string userCountyId =
-      unit->level == OrgLevel::County ? ref->org.areaOf(unit->id).id : "";
+  return unit->level == OrgLevel::County ? ref->org.areaOf(unit->id).id : "";
+}
+
+ImportReport importLedger(App& app, const CurrentUser& user, const ImportRequest& request,
+                          const ImportHooks& hooks) {
+  const std::string userCountyId = requireImporter(app, user);
+  auto ref = app.reference();
 
   const int64_t now = app.now();
   const WorkflowContext ctx{ref->org, ref->calendar, ref->rules, now};

@@ -84,6 +84,11 @@ ImportRequest parseImportRequest(std::string_view body);
 std::string importIdentity(int64_t receivedAt, std::string_view complainantKey,
                            std::string_view content);
 
+// Throws pcs::Error(Forbidden) unless `user` may import (an intake clerk or dispatcher of a city
+// or county property authority); returns the county whose estates the user's names mean ("" for
+// the city's authority: the whole city).
+std::string requireImporter(App& app, const CurrentUser& user);
+
 // Validates and (unless a dry run) stores the rows for `user`, who must be an intake clerk or
 // dispatcher of a property authority (pcs::Error(Forbidden) otherwise). Writes one "case.import"
 // audit entry plus a "case.register" entry per case, in the same transaction.

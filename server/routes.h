@@ -19,7 +19,7 @@ void registerAuthRoutes(httplib::Server& http, App& app, Auth& auth);
 // /api/v1/routing/suggest, and the reference lists (estates, companies, units, catalogue).
 void registerCaseRoutes(httplib::Server& http, App& app, Auth& auth);
 
-// /api/v1/cases/import: bulk import of an existing complaint ledger (ledger_import.h).
+// /api/v1/cases/import (ledger_import.h) and /api/v1/imports (ledger files, import_uploads.h).
 void registerImportRoutes(httplib::Server&, App&, Auth&);
 
 // /api/v1/cases/{id}/attachments (upload, list), /api/v1/attachments/{id} (download).

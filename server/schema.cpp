@@ -224,6 +224,24 @@ CREATE TABLE calendar_arrangements(
   loaded_at INTEGER NOT NULL,
   loaded_by TEXT NOT NULL);
 )SQL"},
+      {2, "ledger files uploaded for import",
+       R"SQL(
+-- A ledger file (.xlsx, .csv) between its upload and its import (import_uploads.h): the bytes
+-- as uploaded, visible to the uploader only, deleted after expires_at.
+CREATE TABLE import_uploads(
+  id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  unit_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  sheet TEXT NOT NULL,
+  format TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL);
+CREATE INDEX import_uploads_user ON import_uploads(user_id, created_at);
+CREATE INDEX import_uploads_expiry ON import_uploads(expires_at);
+)SQL"},
   };
   return list;
 }
