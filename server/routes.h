@@ -34,6 +34,9 @@ void registerOpen311Routes(httplib::Server& http, App& app, Auth& auth);
 // /api/v1/admin/...: calendar arrangements, scheduler runs, ledger proposals, API clients.
 void registerAdminRoutes(httplib::Server& http, App& app, Auth& auth);
 
+// /api/v1/reports/weekly...: the weekly statistics packages for the discipline commission.
+void registerReportRoutes(httplib::Server& http, App& app, Auth& auth);
+
 // /api/v1/calendar/{date}, /api/v1/deadline, /api/v1/rules: public, read-only.
 void registerCalendarRoutes(httplib::Server& http, App& app);
 

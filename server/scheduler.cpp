@@ -1,6 +1,6 @@
-// The scheduler's thread, its bookkeeping in scheduler_runs, and the two daily jobs.
+// The scheduler's thread, its bookkeeping in scheduler_runs, and the daily jobs.
 //
-// Sections: thread | runDue | deadlines | ledger
+// Sections: thread | runDue | deadlines | ledger | weekly report
 #include "scheduler.h"
 
 #include <SQLiteCpp/Statement.h>
@@ -17,6 +17,7 @@
 #include "pcs/ledger.h"
 #include "pcs/serialize.h"
 #include "reference_store.h"
+#include "reports.h"
 
 namespace pcs::server {
 
@@ -97,13 +98,16 @@ std::vector<JobReport> Scheduler::runDue(int64_t now) {
   std::lock_guard<std::mutex> lock(runMutex_);
   std::vector<JobReport> done;
   const Date today = cstDate(now);
-  for (const char* job : {kJobDeadlines, kJobLedger}) {
+  for (const char* job : {kJobDeadlines, kJobLedger, kJobWeeklyReport}) {
     // Once per CST date. A clock set back (tests travel in time) runs the job again for that
     // date, which adds nothing that is already there.
     const std::optional<int64_t> last = lastRunAt(app_.db(), job);
     if (last && cstDate(*last) == today) continue;
     try {
-      JobReport r = job == std::string(kJobDeadlines) ? runDeadlines(now) : runLedger(now);
+      const std::string name = job;
+      JobReport r = name == kJobDeadlines ? runDeadlines(now)
+                    : name == kJobLedger  ? runLedger(now)
+                                          : runWeeklyReport(now);
       recordRun(app_.db(), job, now);
       logInfo("scheduler", r.log);
       done.push_back(std::move(r));
@@ -350,6 +354,22 @@ JobReport Scheduler::runLedger(int64_t now) {
   report.log = "ledger " + cstDate(now).toString() + ": " + std::to_string(companies) +
                " compan(ies) evaluated, " + std::to_string(proposals.size()) + " rule(s) fired, " +
                std::to_string(report.added) + " new proposal(s)";
+  return report;
+}
+
+// ---- weekly report --------------------------------------------------------------------------
+
+JobReport Scheduler::runWeeklyReport(int64_t now) {
+  JobReport report;
+  report.job = kJobWeeklyReport;
+  const int issued = issueDueWeeklyPackages(app_, now);
+  const std::string week = lastCompletedWeek(now).toString();
+  report.skipped = issued < 0;
+  report.added = issued < 0 ? 0 : issued;
+  report.log =
+      "weekly_report " + cstDate(now).toString() +
+      (issued < 0 ? ": not a working day, nothing issued"
+                  : ": week " + week + ", " + std::to_string(issued) + " package(s) issued");
   return report;
 }
 

@@ -8,6 +8,9 @@
 //              non-working day.
 //   ledger     each day: the company-ledger rules (R10-R12, pcs/ledger.h) over the cases, and a
 //              proposal in ledger_proposals for every rule that fires, for a person to decide.
+//   weekly_report  each working day: version 1 of last week's statistics packages (reports.h)
+//              for the city and every county, unless issued already; so a week's package is
+//              issued on the first working day after it ends.
 //
 // Every job is idempotent: a notification is unique per (unit, case, kind, day) and a proposal
 // per open (company, rule), so running a job twice on one day adds nothing. scheduler_runs
@@ -71,6 +74,7 @@ class Scheduler {
   // The jobs themselves, run regardless of scheduler_runs (runDue records them).
   JobReport runDeadlines(int64_t now);
   JobReport runLedger(int64_t now);
+  JobReport runWeeklyReport(int64_t now);
 
  private:
   void loop();

@@ -242,6 +242,26 @@ CREATE TABLE import_uploads(
 CREATE INDEX import_uploads_user ON import_uploads(user_id, created_at);
 CREATE INDEX import_uploads_expiry ON import_uploads(expires_at);
 )SQL"},
+      {3, "weekly statistics packages for the discipline commission",
+       R"SQL(
+-- Weekly packages (R13, T14) as issued: the JSON of the figures, frozen. A correction is a new
+-- version of the same week and scope; no version is ever changed or removed.
+CREATE TABLE report_packages(
+  id INTEGER PRIMARY KEY,
+  week TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  issued_at INTEGER NOT NULL,
+  issued_by TEXT NOT NULL,
+  issued_by_unit TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  data TEXT NOT NULL,
+  UNIQUE(week, scope, version));
+CREATE TRIGGER report_packages_no_update BEFORE UPDATE ON report_packages
+  BEGIN SELECT RAISE(ABORT, 'an issued report package cannot be changed'); END;
+CREATE TRIGGER report_packages_no_delete BEFORE DELETE ON report_packages
+  BEGIN SELECT RAISE(ABORT, 'an issued report package cannot be removed'); END;
+)SQL"},
   };
   return list;
 }
