@@ -245,9 +245,9 @@ void App::frame() {
   beginExposedFrame(canvas.pixelRatio);
   layout(canvas);
   ImGui::Render();
-  recordFrameTime(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
-                                                            cpuStart)
-                      .count());
+  recordFrameTime(
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - cpuStart)
+          .count());
   publishExposedFrame();
 
   const ImVec4 clear = theme::clearColor();

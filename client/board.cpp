@@ -212,8 +212,8 @@ void Board::drawColumn(Session& session, Navigator& nav, Column& column, float w
       drawCard(session, nav, items[static_cast<size_t>(i)], cardWidth, cardHeight,
                grouping_ != Grouping::State);
     // Ask for the next page while the user is still a screen away from the end.
-    column.list.ensure(session, loadEverything() ? SIZE_MAX
-                                                 : static_cast<size_t>(clipper.DisplayEnd) + 50);
+    column.list.ensure(session,
+                       loadEverything() ? SIZE_MAX : static_cast<size_t>(clipper.DisplayEnd) + 50);
   }
   clipper.End();
   if (items.empty()) {

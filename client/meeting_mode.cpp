@@ -94,7 +94,10 @@ void MeetingMode::draw(Session& session, Navigator& nav, const CanvasSize& canva
   ImGui::SetWindowFontScale(kTextScale * 1.3f);
   ImGui::TextUnformatted(view.title.c_str());
   exposeItem("meeting.title");
+  exposeItem("meeting.view." + view.key);
   ImGui::SetWindowFontScale(1.0f);
+  ImGui::SameLine();
+  ImGui::TextDisabled("（第 %zu / %zu 页）", index_ + 1, all.size());
   ImGui::SameLine();
   ImGui::SetCursorPosX(ImGui::GetWindowWidth() - 560 * s);
   if (ImGui::Checkbox("按承办部门", &byHandler_)) index_ = 0, shownKey_.clear();
@@ -131,7 +134,10 @@ void MeetingMode::draw(Session& session, Navigator& nav, const CanvasSize& canva
          IM_COL32(0xE3, 0xEA, 0xF4, 0xFF), theme::kTextDark,
          (std::string("meeting.count.") + state).c_str());
   }
-  tile("▲ 逾期", late_.total(), theme::kOverdueBg, theme::kOnBrand, "meeting.count.overdue");
+  if (late_.total() > 0)
+    tile("▲ 逾期", late_.total(), theme::kOverdueBg, theme::kOnBrand, "meeting.count.overdue");
+  else
+    tile("逾期", late_.total(), theme::kOnTimeBg, theme::kTextDark, "meeting.count.overdue");
   ImGui::NewLine();
 
   // Two tables side by side: overdue first, then urgent.
@@ -183,7 +189,6 @@ void MeetingMode::draw(Session& session, Navigator& nav, const CanvasSize& canva
                       ImVec2(canvas.width * std::clamp(t, 0.0f, 1.0f), canvas.height),
                       theme::kBrand);
   }
-  ImGui::Text("%zu / %zu", index_ + 1, all.size());
   ImGui::End();
 }
 

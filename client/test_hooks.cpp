@@ -2,8 +2,8 @@
 
 #include <emscripten.h>
 
-#include <cstdio>
 #include <algorithm>
+#include <cstdio>
 #include <string>
 #include <vector>
 

@@ -13,6 +13,7 @@
 //                     approves: closed; the card moves between board columns on the way
 //   drill-down        an overdue case found from the city through county, handler and company
 //   no-right          a user without the right sees no action button and the server refuses
+//   meeting           meeting mode: a view per county (or handler), arrow keys, Escape leaves
 //   session-expiry    a session ended on the server brings the user back to the sign-in card
 //
 // Exit status: 0 passed, 1 failed, 77 skipped (no web build). Every request goes to 127.0.0.1.
@@ -422,6 +423,34 @@ async function noRight(browser, base, problems) {
   }
 }
 
+async function meetingMode(browser, base, problems) {
+  const c = await newClient(browser, base, "meeting", problems);
+  try {
+    await c.login("city.reviewer");
+    await c.click("tab.meeting");
+    // One view per county of the city, in order; the arrows step through them.
+    await c.widget("meeting.view.c01");
+    await c.widget("meeting.count.overdue");
+    await c.snap("c01");
+    await c.page.keyboard.press("ArrowRight");
+    await c.widget("meeting.view.c02");
+    await c.page.keyboard.press("ArrowLeft");
+    await c.widget("meeting.view.c01");
+    // By handler instead of by county.
+    await c.click("meeting.by_handler");
+    await c.widget("meeting.view.housing");
+    await c.snap("by-handler");
+    // Escape leaves the full-screen board.
+    await c.page.keyboard.press("Escape");
+    await c.widget("tab.board");
+  } catch (e) {
+    await c.snap("failed");
+    throw e;
+  } finally {
+    await c.page.context().close();
+  }
+}
+
 async function sessionExpiry(browser, base, problems) {
   const admin = await Api.as(base, "admin");
   const users = (await admin.get("/api/v1/users")).json.users;
@@ -464,7 +493,7 @@ const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", arg
   "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"] });
 const tests = [["keyboard-login", keyboardLogin], ["session-expiry", sessionExpiry],
                ["lifecycle", lifecycle],
-               ["drill-down", drillDown], ["no-right", noRight]];
+               ["drill-down", drillDown], ["no-right", noRight], ["meeting", meetingMode]];
 const shared = {};
 let failed = 0;
 try {
