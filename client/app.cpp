@@ -153,6 +153,7 @@ void App::drawTabs(float scale) {
       {ScreenId::Intake, "受理登记", "tab.intake", user.mayRegister()},
       {ScreenId::Case, "案件详情", "tab.case", detail_.hasCase()},
       {ScreenId::Supervision, "督办查询", "tab.supervision", true},
+      {ScreenId::Reports, "统计报表", "tab.reports", ReportsScreen::shownTo(user)},
       {ScreenId::Meeting, "会议大屏", "tab.meeting", true},
   };
   bool first = true;

@@ -13,6 +13,7 @@
 #include "meeting_mode.h"
 #include "navigator.h"
 #include "platform.h"
+#include "reports_screen.h"
 #include "session.h"
 #include "status_bar.h"
 #include "supervision.h"
@@ -57,6 +58,7 @@ class App : public Navigator {
   CaseDetail detail_;
   Supervision supervision_;
   MeetingMode meeting_;
+  ReportsScreen reports_;
   ScreenId screen_ = ScreenId::Board;
   bool checkingSession_ = true;  // the start-up /auth/me is in flight
   float styleScale_ = 0.0f;
