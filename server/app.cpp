@@ -5,6 +5,7 @@
 
 #include "log.h"
 #include "pcs/serialize.h"
+#include "routing_learning.h"
 
 namespace pcs::server {
 
@@ -36,7 +37,9 @@ Calendar loadCalendar(Database& db) {
 }  // namespace
 
 App::App(const Options& options)
-    : options_(options), clock_([] { return static_cast<int64_t>(std::time(nullptr)); }) {
+    : options_(options),
+      clock_([] { return static_cast<int64_t>(std::time(nullptr)); }),
+      routingLearning_(std::make_unique<RoutingLearning>()) {
   std::filesystem::create_directories(options.dataDir);
   DbOptions dbo;
   dbo.path = options.dataDir + "/pcs.db";
@@ -44,6 +47,8 @@ App::App(const Options& options)
   db_ = std::make_unique<Database>(dbo);
   reloadReference();
 }
+
+App::~App() = default;
 
 void App::reloadReference() {
   auto ref = std::make_shared<Reference>(

@@ -17,6 +17,8 @@
 
 namespace pcs::server {
 
+class RoutingLearning;
+
 struct Reference {
   OrgTree org;
   Calendar calendar;
@@ -28,6 +30,7 @@ class App {
  public:
   // Opens the database in options.dataDir/pcs.db and loads the reference data.
   explicit App(const Options& options);
+  ~App();
 
   const Options& options() const { return options_; }
   Database& db() { return *db_; }
@@ -42,12 +45,16 @@ class App {
   int64_t now() const { return clock_(); }
   void setClock(std::function<int64_t()> clock) { clock_ = std::move(clock); }
 
+  // Routing learned from closed cases (HttpServer builds it at start, see routing_learning.h).
+  RoutingLearning& routingLearning() { return *routingLearning_; }
+
  private:
   Options options_;
   std::unique_ptr<Database> db_;
   mutable std::mutex referenceMutex_;
   std::shared_ptr<const Reference> reference_;
   std::function<int64_t()> clock_;
+  std::unique_ptr<RoutingLearning> routingLearning_;
 };
 
 }  // namespace pcs::server

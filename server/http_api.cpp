@@ -14,6 +14,7 @@
 #include "log.h"
 #include "pcs/error.h"
 #include "routes.h"
+#include "routing_learning.h"
 #include "scheduler.h"
 #include "static_files.h"
 
@@ -89,6 +90,7 @@ void seedDemoData(HttpServer::State& s) {
 HttpServer::HttpServer(const Options& options) : state_(std::make_unique<State>(options)) {
   State& s = *state_;
   if (options.demo) seedDemoData(s);
+  s.app.routingLearning().rebuild(s.app.db());  // learns the closed cases, demo ones included
   s.scheduler.start();
 
   s.http.set_tcp_nodelay(true);

@@ -20,6 +20,7 @@
 #include "pcs/serialize.h"
 #include "reference_store.h"
 #include "routes.h"
+#include "routing_learning.h"
 
 namespace pcs::server {
 namespace {
@@ -285,6 +286,7 @@ void registerCaseRoutes(httplib::Server& http, App& app, Auth& auth) {
                 (e.detail.empty() ? "" : "；" + e.detail));
       return StoredCase{c, version};
     });
+    if (after.value.state == CaseState::Closed) app.routingLearning().learnClosed(after.value);
     logInfo(
         "case " + id,
         std::string(actionKey(cmd.action)) + " by " + user.login + " (" + user.unitId + ")" +
@@ -303,8 +305,7 @@ void registerCaseRoutes(httplib::Server& http, App& app, Auth& auth) {
     const JsonBody b(req.body);
     const std::string text = b.string("text", kMaxContent);
     auto ref = app.reference();
-    const Router router(ref->catalogue);
-    const RoutingAnswer a = router.suggest(text);
+    const RoutingAnswer a = app.routingLearning().suggest(ref->catalogue, text);
     rapidjson::StringBuffer buf;
     rapidjson::Writer<rapidjson::StringBuffer> w(buf);
     w.StartObject();
@@ -328,6 +329,10 @@ void registerCaseRoutes(httplib::Server& http, App& app, Auth& auth) {
       w.StartArray();
       for (const std::string& m : s.matched) w.String(m.c_str());
       w.EndArray();
+      w.Key("reasons");
+      w.StartArray();
+      for (const std::string& r : s.reasons) w.String(r.c_str());
+      w.EndArray();
       w.EndObject();
     }
     w.EndArray();
@@ -337,6 +342,8 @@ void registerCaseRoutes(httplib::Server& http, App& app, Auth& auth) {
     w.StartArray();
     for (const std::string& cue : a.urgentCues) w.String(cue.c_str());
     w.EndArray();
+    w.Key("urgent_reason");
+    w.String(a.urgentReason.c_str());
     w.EndObject();
     res.set_content(buf.GetString(), kJson);
   });
