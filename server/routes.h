@@ -34,6 +34,10 @@ void registerOpen311Routes(httplib::Server& http, App& app, Auth& auth);
 // /api/v1/admin/...: calendar arrangements, scheduler runs, ledger proposals, API clients.
 void registerAdminRoutes(httplib::Server& http, App& app, Auth& auth);
 
+// /api/v1/joint-meeting/..., /api/v1/meetings, /api/v1/listed-matters, /api/v1/bulletins
+// (R15, R16) and /api/v1/oversight/cases (R13, R17).
+void registerMeetingRoutes(httplib::Server& http, App& app, Auth& auth);
+
 // /api/v1/calendar/{date}, /api/v1/deadline, /api/v1/rules: public, read-only.
 void registerCalendarRoutes(httplib::Server& http, App& app);
 
