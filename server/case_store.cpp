@@ -67,6 +67,11 @@ std::optional<int32_t> assignmentDue(const Assignment& a) {
   return best;
 }
 
+// Answered late (答复超期, R13): resolved on a day after its resolve deadline.
+bool answeredLate(const Assignment& a) {
+  return a.live() && a.resolvedAt > 0 && a.resolveDue && cstDate(a.resolvedAt) > a.resolveDue->due;
+}
+
 bool isFinished(CaseState s) {
   return s == CaseState::Closed || s == CaseState::Merged;
 }
@@ -419,6 +424,18 @@ void addFilter(Where& w, const CaseFilter& f, Date today) {
       w.add(std::move(sql));
     }
   }
+  // Oversight flags (R13, R17).
+  if (f.notHandled) {
+    // Dispatched to a unit that has not accepted it within its deadline.
+    w.add(w.stateIn(kOpenStates));
+    w.add("c.seq IN (SELECT case_seq FROM assignments WHERE state = 'dispatched' AND due < ?)");
+    w.bind(int64_t{today.dayNumber()});
+  }
+  if (f.minReturns > 0) {
+    w.add("c.returns >= ?");
+    w.bind(int64_t{f.minReturns});
+  }
+  if (f.answeredLate) w.add("c.seq IN (SELECT case_seq FROM assignments WHERE answered_late = 1)");
   if (f.receivedFrom > 0) {
     w.add("c.received_at >= ?");
     w.bind(f.receivedFrom);
@@ -635,7 +652,7 @@ void writeChildren(SQLite::Database& tx, int64_t seq, const Case& c) {
   }
   SQLite::Statement ins(tx,
                         "INSERT INTO assignments(case_seq, assignment_id, unit_id, handler, "
-                        "state, due) VALUES(?,?,?,?,?,?)");
+                        "state, due, answered_late) VALUES(?,?,?,?,?,?,?)");
   for (const Assignment& a : c.assignments) {
     ins.bind(1, seq);
     ins.bind(2, int64_t{a.id});
@@ -644,6 +661,7 @@ void writeChildren(SQLite::Database& tx, int64_t seq, const Case& c) {
     ins.bind(5, assignmentStateKey(a.state));
     const std::optional<int32_t> due = assignmentDue(a);
     bindOptional(ins, 6, due ? std::optional<int64_t>(*due) : std::nullopt);
+    ins.bind(7, int64_t{answeredLate(a) ? 1 : 0});
     ins.exec();
     ins.reset();
     ins.clearBindings();

@@ -39,6 +39,9 @@ struct CaseFilter {
   std::optional<bool> urgent;
   std::optional<bool> overdue;  // next deadline before today
   std::optional<bool> open;     // not closed or merged
+  bool notHandled = false;      // an assignment still waits for acceptance past its deadline
+  int minReturns = 0;           // returned at least this often (推诿扯皮 from 2)
+  bool answeredLate = false;    // an assignment was answered after its resolve deadline
   int64_t receivedFrom = 0;     // [from, to) Unix seconds; 0 = unbounded
   int64_t receivedTo = 0;
   std::string text;              // full-text search (any substring of 2+ characters)

@@ -158,6 +158,7 @@ HttpServer::HttpServer(const Options& options) : state_(std::make_unique<State>(
   registerAdminRoutes(s.http, s.app, s.auth);
   registerOpen311Routes(s.http, s.app, s.auth);
   registerReportRoutes(s.http, s.app, s.auth);
+  registerMeetingRoutes(s.http, s.app, s.auth);
   // Anything else under /api/ is an unknown endpoint, not a file.
   s.http.Get("/api/.*", [](const httplib::Request& req, httplib::Response& res) {
     fail(res, 404, "no such endpoint: " + req.path);

@@ -36,6 +36,9 @@ void registerAdminRoutes(httplib::Server& http, App& app, Auth& auth);
 
 // /api/v1/reports/weekly...: the weekly statistics packages for the discipline commission.
 void registerReportRoutes(httplib::Server& http, App& app, Auth& auth);
+// /api/v1/joint-meeting/..., /api/v1/meetings, /api/v1/listed-matters, /api/v1/bulletins
+// (R15, R16) and /api/v1/oversight/cases (R13, R17).
+void registerMeetingRoutes(httplib::Server& http, App& app, Auth& auth);
 
 // /api/v1/calendar/{date}, /api/v1/deadline, /api/v1/rules: public, read-only.
 void registerCalendarRoutes(httplib::Server& http, App& app);

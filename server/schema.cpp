@@ -262,6 +262,125 @@ CREATE TRIGGER report_packages_no_update BEFORE UPDATE ON report_packages
 CREATE TRIGGER report_packages_no_delete BEFORE DELETE ON report_packages
   BEGIN SELECT RAISE(ABORT, 'an issued report package cannot be removed'); END;
 )SQL"},
+      {5, "joint meeting, meetings, decided items, listed supervision, bulletins",
+       R"SQL(
+-- The joint meeting (R16): member units with the convener and the office, each with a liaison.
+-- A liaison's phone is personal data (masked for readers who do not contact liaisons).
+CREATE TABLE jm_members(
+  unit_id TEXT PRIMARY KEY,
+  convener INTEGER NOT NULL DEFAULT 0,
+  office INTEGER NOT NULL DEFAULT 0,
+  liaison_name TEXT NOT NULL DEFAULT '',
+  liaison_post TEXT NOT NULL DEFAULT '',
+  liaison_phone TEXT NOT NULL DEFAULT '',
+  updated_at INTEGER NOT NULL,
+  updated_by TEXT NOT NULL);
+-- Every change of membership, one row per field: who, when, old -> new.
+CREATE TABLE jm_member_history(
+  id INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  user_id TEXT NOT NULL,
+  unit_id TEXT NOT NULL,
+  field TEXT NOT NULL,
+  old_value TEXT NOT NULL,
+  new_value TEXT NOT NULL);
+CREATE INDEX jm_member_history_unit ON jm_member_history(unit_id, id);
+
+-- Joint meetings and dispatch meetings (R15, R16): draft -> held -> closed. Agenda and
+-- attendees (unit ids) are JSON arrays of strings.
+CREATE TABLE meetings(
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  title TEXT NOT NULL,
+  meeting_date TEXT NOT NULL,
+  agenda TEXT NOT NULL,
+  attendees TEXT NOT NULL,
+  minutes TEXT NOT NULL DEFAULT '',
+  state TEXT NOT NULL DEFAULT 'draft',
+  created_at INTEGER NOT NULL,
+  created_by TEXT NOT NULL,
+  held_at INTEGER,
+  closed_at INTEGER);
+
+-- Decided items (议定事项): an owner unit and a due date each; open until marked done.
+CREATE TABLE decided_items(
+  id INTEGER PRIMARY KEY,
+  meeting_id INTEGER NOT NULL REFERENCES meetings(id),
+  text TEXT NOT NULL,
+  owner_unit_id TEXT NOT NULL,
+  due TEXT NOT NULL,
+  due_rule TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'open',
+  done_at INTEGER,
+  done_by TEXT,
+  done_note TEXT);
+CREATE INDEX decided_items_meeting ON decided_items(meeting_id, id);
+CREATE INDEX decided_items_owner ON decided_items(owner_unit_id, state);
+
+-- The cases a decided item was applied to, and how (a new handler or a new deadline).
+CREATE TABLE decided_item_cases(
+  item_id INTEGER NOT NULL REFERENCES decided_items(id),
+  case_id TEXT NOT NULL,
+  effect TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  applied_at INTEGER NOT NULL,
+  applied_by TEXT NOT NULL,
+  PRIMARY KEY(item_id, case_id, effect)) WITHOUT ROWID;
+
+-- Listed supervision (挂牌督办) until cleared (销号清零).
+CREATE TABLE listed_matters(
+  id INTEGER PRIMARY KEY,
+  title TEXT NOT NULL,
+  description TEXT NOT NULL,
+  owner_unit_id TEXT NOT NULL,
+  plan TEXT NOT NULL,
+  start_on TEXT NOT NULL,
+  due_on TEXT NOT NULL,
+  meeting_id INTEGER REFERENCES meetings(id),
+  state TEXT NOT NULL DEFAULT 'open',
+  created_at INTEGER NOT NULL,
+  created_by TEXT NOT NULL,
+  closed_at INTEGER,
+  closed_by TEXT,
+  close_reason TEXT);
+CREATE INDEX listed_matters_state ON listed_matters(state, due_on);
+CREATE TABLE listed_matter_cases(
+  matter_id INTEGER NOT NULL REFERENCES listed_matters(id),
+  case_id TEXT NOT NULL,
+  PRIMARY KEY(matter_id, case_id)) WITHOUT ROWID;
+-- One progress report per matter and month ("YYYY-MM"); late when filed after that month.
+CREATE TABLE listed_progress(
+  matter_id INTEGER NOT NULL REFERENCES listed_matters(id),
+  month TEXT NOT NULL,
+  text TEXT NOT NULL,
+  reported_at INTEGER NOT NULL,
+  reported_by TEXT NOT NULL,
+  late INTEGER NOT NULL,
+  PRIMARY KEY(matter_id, month)) WITHOUT ROWID;
+
+-- Work bulletins (工作简报/通报) of the office to member units; immutable once published.
+CREATE TABLE bulletins(
+  id INTEGER PRIMARY KEY,
+  title TEXT NOT NULL,
+  body TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'draft',
+  created_at INTEGER NOT NULL,
+  created_by TEXT NOT NULL,
+  published_at INTEGER,
+  published_by TEXT);
+CREATE TABLE bulletin_recipients(
+  bulletin_id INTEGER NOT NULL REFERENCES bulletins(id),
+  unit_id TEXT NOT NULL,
+  read_at INTEGER,
+  read_by TEXT,
+  PRIMARY KEY(bulletin_id, unit_id)) WITHOUT ROWID;
+CREATE INDEX bulletin_recipients_unit ON bulletin_recipients(unit_id, bulletin_id);
+
+-- Oversight (R13, R17): an assignment answered after its resolve deadline. Rewritten with the
+-- case like every column of assignments; rows written before this version read 0 until their
+-- case next changes.
+ALTER TABLE assignments ADD COLUMN answered_late INTEGER NOT NULL DEFAULT 0;
+)SQL"},
   };
   return list;
 }

@@ -48,6 +48,7 @@ const ActionName kActionNames[] = {
     {Action::VerifyPenalty, "verify_penalty", "完成核查"},
     {Action::ExtendPenalty, "extend_penalty", "批准延长处罚期限"},
     {Action::DecidePenalty, "decide_penalty", "作出处罚决定"},
+    {Action::SetDecidedDeadline, "set_decided_deadline", "按会议议定调整时限"},
 };
 
 }  // namespace
@@ -295,7 +296,15 @@ std::vector<std::string> recomputeDeadlines(Case& c, const Calendar& cal, const 
     const Rule& resolveRule = rules.get(c.major ? "T4" : "T3");
     a.resolveDue =
         computeDeadline(extended(resolveRule, a.extensionDays), received, cal, a.suspensions);
-    note(changes, label + resolveRule.id, oldResolve, a.resolveDue);
+    if (a.decidedDue) {
+      // A meeting's date is final: no rule, extension or pause moves it.
+      a.resolveDue->ruleId = "D";
+      a.resolveDue->due = *a.decidedDue;
+      a.resolveDue->provisional = false;
+      a.resolveDue->explanation = "联席会议议定时限";
+    }
+    note(changes, label + (a.decidedDue ? std::string("D") : resolveRule.id), oldResolve,
+         a.resolveDue);
 
     const std::optional<Deadline> oldPlan = a.planDue;
     a.planDue.reset();
@@ -807,6 +816,21 @@ void apply(Case& c, const Command& cmd, const Actor& actor, const WorkflowContex
       detail = cmd.text;
       break;
 
+    case Action::SetDecidedDeadline: {
+      role = requireRole(actor, {Role::Dispatcher, Role::UnitHead}, act);
+      if (!isCityHousing(unit)) forbid("会议议定的时限由联席会议办公室（市级住建部门）调整");
+      requireState(
+          a,
+          {AssignmentState::Dispatched, AssignmentState::Accepted, AssignmentState::PlanSubmitted},
+          act);
+      requireReason(cmd, act);
+      if (cmd.to < cstDate(ctx.now)) invalid("议定时限 " + cmd.to.toString() + " 早于今天");
+      const std::string old = a.resolveDue ? a.resolveDue->due.toString() : "-";
+      a.decidedDue = cmd.to;
+      detail = "办结时限 " + old + " -> " + cmd.to.toString();
+      break;
+    }
+
     default:
       conflict(std::string("未知操作：") + actionKey(act));
   }
@@ -923,6 +947,10 @@ const std::vector<TransitionDoc>& transitionTable() {
       {Action::VerifyPenalty, {R::Handler, R::UnitHead}, "承办单位", "处罚线索未核查"},
       {Action::ExtendPenalty, {R::UnitHead}, "承办单位负责人", "处罚未决定，未延长"},
       {Action::DecidePenalty, {R::Handler, R::UnitHead}, "承办单位", "处罚未决定"},
+      {Action::SetDecidedDeadline,
+       {R::Dispatcher, R::UnitHead},
+       "联席会议办公室（市级住建部门）",
+       "待签收、办理中、按方案推进"},
   };
   return table;
 }

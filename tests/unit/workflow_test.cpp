@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include "pcs/error.h"
+#include "pcs/serialize.h"
 #include "workflow_fixture.h"
 
 using namespace fixture;
@@ -420,7 +421,7 @@ TEST_CASE("workflow: the transition table documents every action") {
     CHECK(std::string(pcs::actionZh(t.action)).size() > 0);
     CHECK(pcs::actionFromKey(pcs::actionKey(t.action)) == t.action);
   }
-  CHECK(pcs::transitionTable().size() == 26);
+  CHECK(pcs::transitionTable().size() == 27);
 }
 
 TEST_CASE("workflow: loading a new calendar recomputes open deadlines and reports each move") {
@@ -440,4 +441,32 @@ TEST_CASE("workflow: loading a new calendar recomputes open deadlines and report
   CHECK_FALSE(c.dispatchDue.provisional);
   REQUIRE(moved.size() == 1);
   CHECK(moved[0] == "分转 T1: 2027-01-05 -> 2027-01-06");
+}
+
+TEST_CASE("workflow: a meeting's decided deadline replaces the rule and survives recomputation") {
+  pcs::Case c = registered();
+  pcs::apply(c, dispatchTo({"c01.s01"}), countyDispatcher(), at(kMonday + kHour));
+  pcs::Command set = cmd(Action::SetDecidedDeadline, 1);
+  set.to = *pcs::Date::parse("2025-03-20");
+  // The reason (the meeting) is required, and only the city housing office may set it.
+  refused(c, set, cityDispatcher(), ErrorCode::InvalidInput, "理由");
+  set.reason = "联席会议议定事项1";
+  refused(c, set, countyDispatcher(), ErrorCode::Forbidden, "联席会议办公室");
+  refused(c, set, streetHead(), ErrorCode::Forbidden, "联席会议办公室");
+  pcs::Command past = set;
+  past.to = *pcs::Date::parse("2025-03-01");
+  refused(c, past, cityDispatcher(), ErrorCode::InvalidInput, "早于今天");
+
+  pcs::apply(c, set, cityDispatcher(), at(kMonday + kDay));
+  CHECK(c.assignments[0].resolveDue->due.toString() == "2025-03-20");
+  CHECK(c.assignments[0].resolveDue->ruleId == "D");
+  CHECK(c.events.back().action == "set_decided_deadline");
+  CHECK(c.events.back().detail == "办结时限 2025-03-10 -> 2025-03-20");
+  // Later actions recompute deadlines; the meeting's date stays.
+  pcs::apply(c, cmd(Action::Accept, 1), streetHandler(), at(kMonday + 2 * kDay));
+  CHECK(c.assignments[0].resolveDue->due.toString() == "2025-03-20");
+  CHECK(pcs::recomputeDeadlines(c, cal(), rules()).empty());
+  // And the record keeps it.
+  const pcs::Case back = pcs::fromBinary<pcs::Case>(pcs::toBinary(c));
+  CHECK(back.assignments[0].decidedDue == c.assignments[0].decidedDue);
 }

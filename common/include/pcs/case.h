@@ -138,6 +138,9 @@ struct Assignment {
   std::string returnReason;
   std::string rejectReason;  // the last review rejection
   std::optional<PenaltyClock> penalty;
+  // A resolve deadline a joint meeting decided (SetDecidedDeadline): replaces T3/T4 and every
+  // extension until the assignment is resolved; a later decision replaces it.
+  std::optional<Date> decidedDue;
 
   bool live() const { return state != AssignmentState::Returned; }
   // Cases handled on the housing side (the housing authority, a street office or a community)

@@ -104,7 +104,7 @@ CEREAL_CLASS_VERSION(pcs::PlanMilestone, 1)
 CEREAL_CLASS_VERSION(pcs::SuspensionRequest, 1)
 CEREAL_CLASS_VERSION(pcs::ExtensionRequest, 1)
 CEREAL_CLASS_VERSION(pcs::PenaltyClock, 1)
-CEREAL_CLASS_VERSION(pcs::Assignment, 1)
+CEREAL_CLASS_VERSION(pcs::Assignment, 2)  // 2: decided_due
 CEREAL_CLASS_VERSION(pcs::Event, 1)
 CEREAL_CLASS_VERSION(pcs::Case, 1)
 CEREAL_CLASS_VERSION(pcs::DispatchTarget, 1)
@@ -262,7 +262,7 @@ PCS_ENUM_KEYS(CaseState, "case state", CaseState::Merged, caseStateKey)
 PCS_ENUM_KEYS(AssignmentState, "assignment state", AssignmentState::Closed, assignmentStateKey)
 PCS_ENUM_KEYS(Satisfaction, "satisfaction", Satisfaction::Unreachable, satisfactionKey)
 PCS_ENUM_KEYS(Role, "role", Role::Admin, roleKey)
-PCS_ENUM_KEYS(Action, "action", Action::DecidePenalty, actionKey)
+PCS_ENUM_KEYS(Action, "action", Action::SetDecidedDeadline, actionKey)
 PCS_ENUM_KEYS(ContactKind, "contact kind", ContactKind::Empty, contactKindKey)
 PCS_ENUM_KEYS(LedgerRule, "ledger rule", LedgerRule::Exit, ledgerRuleKey)
 
@@ -612,6 +612,7 @@ void serialize(Archive& ar, Assignment& a, std::uint32_t const version) {
   detail::field(ar, "return_reason", a.returnReason);
   detail::field(ar, "reject_reason", a.rejectReason);
   detail::field(ar, "penalty", a.penalty);
+  if (version >= 2) detail::field(ar, "decided_due", a.decidedDue);
 }
 
 template <class Archive>

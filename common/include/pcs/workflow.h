@@ -56,6 +56,10 @@ enum class Action {
   VerifyPenalty,
   ExtendPenalty,  // T9, unit head
   DecidePenalty,
+  // 按会议议定调整时限: the joint-meeting office (city housing) sets an assignment's resolve
+  // deadline to a date a meeting decided (R16). Needs the reason (the meeting and item) and
+  // Command::to, the new due date (today or later).
+  SetDecidedDeadline,
 };
 const char* actionKey(Action a);
 const char* actionZh(Action a);
@@ -78,8 +82,8 @@ struct Command {
   std::string text;  // Resolve: answer; ReportProgress: report; co-sign: opinion; penalty outcome
   std::optional<Satisfaction> satisfaction;  // RecordSatisfaction
   std::string targetCaseId;                  // Merge
-  Date from, to;                             // RequestSuspension [from, to); OpenPenalty: from
-  int days = 0;                              // RequestExtension
+  Date from, to;  // RequestSuspension [from, to); OpenPenalty: from; SetDecidedDeadline: to
+  int days = 0;   // RequestExtension
 };
 
 struct WorkflowContext {
