@@ -20,7 +20,7 @@ struct Options {
   bool demo = true;                 // load demo data into an empty database
   bool synchronousFull = false;     // SQLite synchronous=FULL (survives power loss; slower)
   bool secureCookies = false;       // mark the session cookie Secure (serve behind HTTPS)
-  int demoCases = 400;              // complaints in the demo data
+  int demoCases = 20000;            // complaints in the demo data (18 months of a city)
   unsigned demoSeed = 20250408;     // the demo data's random seed (same data every time)
   size_t maxBodyBytes = 16u << 20;  // largest request body (attachments included)
 };
