@@ -62,6 +62,7 @@ void LoginPanel::draw(ImVec2 center, float scale, ImFont* heading) {
   if (!notice_.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, theme::kTextNotice);
     ImGui::TextWrapped("%s", notice_.c_str());
+    exposeItem("login.notice");
     ImGui::PopStyleColor();
   }
   ImGui::End();
