@@ -90,6 +90,7 @@ void LoginPanel::draw(Session& session, ImVec2 center, float scale, ImFont* head
   if (!notice_.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, theme::kTextNotice);
     ImGui::TextWrapped("%s", notice_.c_str());
+    exposeItem("login.notice");
     ImGui::PopStyleColor();
   }
   ImGui::End();

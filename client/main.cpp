@@ -4,6 +4,7 @@
 #include <GLFW/glfw3.h>
 #include <emscripten.h>
 
+#include <chrono>
 #include <cstdio>
 #include <exception>
 #include <string>
@@ -11,10 +12,13 @@
 #include <vector>
 
 #include "app.h"
+#include "clipboard_web.h"
 #include "imgui.h"
 #include "imgui_impl_glfw.h"
 #include "imgui_impl_opengl3.h"
 #include "platform.h"
+#include "text_input_web.h"
+#include "text_probes.h"
 
 namespace {
 
@@ -29,9 +33,24 @@ void fail(const std::string& message,
   pcs::client::showFatalError(message, advice);
 }
 
+using Clock = std::chrono::steady_clock;
+
+// Milliseconds since `since`, for the start-up timings tools/bench client reports.
+long long millisSince(Clock::time_point since) {
+  const auto elapsed = Clock::now() - since;
+  return std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count();
+}
+
 void runFrame(void* arg) {
   try {
+    static bool first = true;
+    const auto begin = Clock::now();
     static_cast<App*>(arg)->frame();
+    pcs::client::syncTextInput();
+    if (first) {
+      first = false;
+      std::printf("client: first frame took %lld ms\n", millisSince(begin));
+    }
   } catch (const std::exception& e) {
     emscripten_cancel_main_loop();
     fail(std::string("运行出错：") + e.what());
@@ -51,6 +70,8 @@ int main() {
 
     // The canvas is sized by the page's style sheet; GLFW only needs a context on it.
     const pcs::client::CanvasSize canvas = pcs::client::fitCanvas();
+    pcs::client::installTextInput();  // ahead of GLFW's key listeners (see the header)
+    const auto contextBegin = Clock::now();
     if (!glfwInit()) {
       fail("无法初始化图形界面，请刷新页面重试。");
       return 1;
@@ -66,6 +87,7 @@ int main() {
       return 1;
     }
     glfwMakeContextCurrent(window);
+    std::printf("client: WebGL context in %lld ms\n", millisSince(contextBegin));
 
     IMGUI_CHECKVERSION();
     ImGui::CreateContext();
@@ -74,11 +96,14 @@ int main() {
     io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
     ImGui_ImplGlfw_InitForOpenGL(window, true);
     ImGui_ImplOpenGL3_Init(kGlslVersion);
+    pcs::client::connectTextInput(window);
+    pcs::client::installClipboard();
 
     // The app lives as long as the page: it is never deleted, because the browser's frame
     // loop below keeps calling it after main() has unwound.
     app = new App(std::move(font));
     app->start(pcs::client::fitCanvas());
+    pcs::client::publishTextProbes();
   } catch (const std::exception& e) {
     fail(std::string("启动失败：") + e.what());
     return 1;
