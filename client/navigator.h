@@ -6,7 +6,7 @@
 
 namespace pcs::client {
 
-enum class ScreenId { Board, Intake, Case, Supervision, Meeting };
+enum class ScreenId { Board, Intake, Case, Supervision, Meeting, Import };
 
 class Navigator {
  public:
