@@ -151,6 +151,7 @@ void App::drawTabs(float scale) {
   const Tab tabs[] = {
       {ScreenId::Board, "案件看板", "tab.board", true},
       {ScreenId::Intake, "受理登记", "tab.intake", user.mayRegister()},
+      {ScreenId::Import, "导入台账", "tab.import", user.mayRegister()},
       {ScreenId::Case, "案件详情", "tab.case", detail_.hasCase()},
       {ScreenId::Supervision, "督办查询", "tab.supervision", true},
       {ScreenId::Reports, "统计报表", "tab.reports", ReportsScreen::shownTo(user)},
@@ -197,6 +198,9 @@ void App::drawScreen(const CanvasSize& canvas, float top, float bottom) {
       break;
     case ScreenId::Supervision:
       supervision_.draw(session_, *this, s);
+      break;
+    case ScreenId::Import:
+      import_.draw(session_, *this, s);
       break;
     case ScreenId::Meeting:
       break;  // drawn full screen by layout()

@@ -8,6 +8,7 @@
 #include "board.h"
 #include "case_detail.h"
 #include "fonts.h"
+#include "import_screen.h"
 #include "intake.h"
 #include "login_panel.h"
 #include "meeting_mode.h"
@@ -55,6 +56,7 @@ class App : public Navigator {
   LoginPanel loginPanel_;
   Board board_;
   Intake intake_;
+  ImportScreen import_;
   CaseDetail detail_;
   Supervision supervision_;
   MeetingMode meeting_;
