@@ -34,6 +34,16 @@ void registerOpen311Routes(httplib::Server& http, App& app, Auth& auth);
 // /api/v1/admin/...: calendar arrangements, scheduler runs, ledger proposals, API clients.
 void registerAdminRoutes(httplib::Server& http, App& app, Auth& auth);
 
+// /api/v1/surveys (satisfaction surveys, R11) and /api/v1/companies/{id}/staff (surveys.h).
+void registerSurveyRoutes(httplib::Server& http, App& app, Auth& auth);
+
+// /api/v1/bulletins: the monthly red/black list and bulletin, drafted, reviewed, published,
+// corrected, objected to (R14, publication.h).
+void registerPublicationRoutes(httplib::Server& http, App& app, Auth& auth);
+
+// /public/ and /public/bulletins/{id}: published bulletins as HTML, without login.
+void registerPublicPages(httplib::Server& http, App& app);
+
 // /api/v1/calendar/{date}, /api/v1/deadline, /api/v1/rules: public, read-only.
 void registerCalendarRoutes(httplib::Server& http, App& app);
 

@@ -81,7 +81,12 @@ TEST_CASE("db: every older schema version migrates to the same schema as a fresh
   CHECK(fresh.find("table cases:") != std::string::npos);
   CHECK(fresh.find("table cases_fts:") != std::string::npos);
 
-  for (int v = 0; v < latestVersion(); ++v) {
+  // Every version a database can be at: none, and each migration but the last (the numbers
+  // need not be consecutive while branches add theirs).
+  std::vector<int> olderVersions = {0};
+  for (const auto& m : pcs::server::migrations())
+    if (m.version != latestVersion()) olderVersions.push_back(m.version);
+  for (int v : olderVersions) {
     CAPTURE(v);
     const std::string path = dir.file(("from-" + std::to_string(v) + ".db").c_str());
     {
@@ -93,7 +98,7 @@ TEST_CASE("db: every older schema version migrates to the same schema as a fresh
     CHECK(schemaOf(db.reader()) == fresh);
     // Each migration is recorded once.
     CHECK(db.reader().execAndGet("SELECT COUNT(*) FROM schema_migrations").getInt() ==
-          latestVersion());
+          static_cast<int>(pcs::server::migrations().size()));
   }
 }
 
