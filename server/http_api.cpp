@@ -162,6 +162,9 @@ HttpServer::HttpServer(const Options& options) : state_(std::make_unique<State>(
   registerOpen311Routes(s.http, s.app, s.auth);
   registerReportRoutes(s.http, s.app, s.auth);
   registerMeetingRoutes(s.http, s.app, s.auth);
+  registerSurveyRoutes(s.http, s.app, s.auth);
+  registerPublicationRoutes(s.http, s.app, s.auth);
+  registerPublicPages(s.http, s.app);
   // Anything else under /api/ is an unknown endpoint, not a file.
   s.http.Get("/api/.*", [](const httplib::Request& req, httplib::Response& res) {
     fail(res, 404, "no such endpoint: " + req.path);

@@ -33,10 +33,10 @@ BulletinInput checked(App& app, const BulletinInput& in) {
 }
 
 void setRecipients(SQLite::Database& tx, int64_t id, const std::vector<std::string>& units) {
-  SQLite::Statement del(tx, "DELETE FROM bulletin_recipients WHERE bulletin_id = ?");
+  SQLite::Statement del(tx, "DELETE FROM work_bulletin_recipients WHERE bulletin_id = ?");
   del.bind(1, id);
   del.exec();
-  SQLite::Statement ins(tx, "INSERT INTO bulletin_recipients(bulletin_id, unit_id) VALUES(?, ?)");
+  SQLite::Statement ins(tx, "INSERT INTO work_bulletin_recipients(bulletin_id, unit_id) VALUES(?, ?)");
   for (const std::string& u : units) {
     ins.reset();
     ins.bind(1, id);
@@ -46,7 +46,7 @@ void setRecipients(SQLite::Database& tx, int64_t id, const std::vector<std::stri
 }
 
 std::string stateOf(SQLite::Database& db, int64_t id) {
-  SQLite::Statement st(db, "SELECT state FROM bulletins WHERE id = ?");
+  SQLite::Statement st(db, "SELECT state FROM work_bulletins WHERE id = ?");
   st.bind(1, id);
   if (!st.executeStep()) throw Error(ErrorCode::NotFound, "no bulletin " + std::to_string(id));
   return st.getColumn(0).getString();
@@ -58,7 +58,7 @@ int64_t createBulletin(App& app, const CurrentUser& user, const BulletinInput& i
   const BulletinInput in = checked(app, input);
   return app.db().write([&](SQLite::Database& tx) {
     SQLite::Statement st(tx,
-                         "INSERT INTO bulletins(title, body, created_at, created_by) "
+                         "INSERT INTO work_bulletins(title, body, created_at, created_by) "
                          "VALUES(?,?,?,?)");
     st.bind(1, in.title);
     st.bind(2, in.body);
@@ -77,7 +77,7 @@ void editBulletin(App& app, const CurrentUser& user, int64_t id, const BulletinI
   const BulletinInput in = checked(app, input);
   app.db().write([&](SQLite::Database& tx) {
     if (stateOf(tx, id) != "draft") throw Error(ErrorCode::Conflict, "通报已印发，不能再修改");
-    SQLite::Statement st(tx, "UPDATE bulletins SET title = ?, body = ? WHERE id = ?");
+    SQLite::Statement st(tx, "UPDATE work_bulletins SET title = ?, body = ? WHERE id = ?");
     st.bind(1, in.title);
     st.bind(2, in.body);
     st.bind(3, id);
@@ -91,19 +91,19 @@ void editBulletin(App& app, const CurrentUser& user, int64_t id, const BulletinI
 void publishBulletin(App& app, const CurrentUser& user, int64_t id) {
   app.db().write([&](SQLite::Database& tx) {
     if (stateOf(tx, id) != "draft") throw Error(ErrorCode::Conflict, "通报已印发");
-    SQLite::Statement count(tx, "SELECT COUNT(*) FROM bulletin_recipients WHERE bulletin_id = ?");
+    SQLite::Statement count(tx, "SELECT COUNT(*) FROM work_bulletin_recipients WHERE bulletin_id = ?");
     count.bind(1, id);
     count.executeStep();
     if (count.getColumn(0).getInt() == 0) {
       // No recipients named: every member unit of the joint meeting at publication.
       SQLite::Statement all(tx,
-                            "INSERT INTO bulletin_recipients(bulletin_id, unit_id) "
+                            "INSERT INTO work_bulletin_recipients(bulletin_id, unit_id) "
                             "SELECT ?, unit_id FROM jm_members");
       all.bind(1, id);
       if (all.exec() == 0) throw Error(ErrorCode::Conflict, "联席会议还没有成员单位，通报无处印发");
     }
     SQLite::Statement st(tx,
-                         "UPDATE bulletins SET state = 'published', published_at = ?, "
+                         "UPDATE work_bulletins SET state = 'published', published_at = ?, "
                          "published_by = ? WHERE id = ?");
     st.bind(1, app.now());
     st.bind(2, user.id);
@@ -119,7 +119,7 @@ void markBulletinRead(App& app, const CurrentUser& user, int64_t id) {
     if (stateOf(tx, id) != "published")
       throw Error(ErrorCode::NotFound, "no bulletin " + std::to_string(id) + " for your unit");
     SQLite::Statement st(tx,
-                         "UPDATE bulletin_recipients SET read_at = COALESCE(read_at, ?), "
+                         "UPDATE work_bulletin_recipients SET read_at = COALESCE(read_at, ?), "
                          "read_by = COALESCE(read_by, ?) WHERE bulletin_id = ? AND unit_id = ?");
     st.bind(1, app.now());
     st.bind(2, user.id);
@@ -137,14 +137,14 @@ void writeBulletins(JsonWriter& w, App& app, const CurrentUser& user,
   SQLite::Database& db = app.db().reader();
   SQLite::Statement st(
       db, access.edit ? "SELECT b.id, b.title, b.body, b.state, b.created_at, b.published_at, "
-                        "NULL FROM bulletins b WHERE ? IS NOT NULL ORDER BY b.id DESC"
+                        "NULL FROM work_bulletins b WHERE ? IS NOT NULL ORDER BY b.id DESC"
                       : "SELECT b.id, b.title, b.body, b.state, b.created_at, b.published_at, "
-                        "r.read_at FROM bulletins b JOIN bulletin_recipients r ON "
+                        "r.read_at FROM work_bulletins b JOIN work_bulletin_recipients r ON "
                         "r.bulletin_id = b.id AND r.unit_id = ? WHERE b.state = 'published' "
                         "ORDER BY b.id DESC");
   st.bind(1, user.unitId);
   SQLite::Statement recipients(db,
-                               "SELECT unit_id, read_at FROM bulletin_recipients "
+                               "SELECT unit_id, read_at FROM work_bulletin_recipients "
                                "WHERE bulletin_id = ? ORDER BY unit_id");
   w.StartObject();
   w.Key("bulletins");

@@ -40,6 +40,16 @@ void registerReportRoutes(httplib::Server& http, App& app, Auth& auth);
 // (R15, R16) and /api/v1/oversight/cases (R13, R17).
 void registerMeetingRoutes(httplib::Server& http, App& app, Auth& auth);
 
+// /api/v1/surveys (satisfaction surveys, R11) and /api/v1/companies/{id}/staff (surveys.h).
+void registerSurveyRoutes(httplib::Server& http, App& app, Auth& auth);
+
+// /api/v1/bulletins: the monthly red/black list and bulletin, drafted, reviewed, published,
+// corrected, objected to (R14, publication.h).
+void registerPublicationRoutes(httplib::Server& http, App& app, Auth& auth);
+
+// /public/ and /public/bulletins/{id}: published bulletins as HTML, without login.
+void registerPublicPages(httplib::Server& http, App& app);
+
 // /api/v1/calendar/{date}, /api/v1/deadline, /api/v1/rules: public, read-only.
 void registerCalendarRoutes(httplib::Server& http, App& app);
 

@@ -273,31 +273,31 @@ void registerMeetingRoutes(httplib::Server& http, App& app, Auth& auth) {
 
   // ---- bulletins ----------------------------------------------------------------------------
 
-  http.Get("/api/v1/bulletins", [&](const httplib::Request& req, httplib::Response& res) {
+  http.Get("/api/v1/work-bulletins", [&](const httplib::Request& req, httplib::Response& res) {
     const Caller c = caller(app, auth, req);
     requireRead(c.access);
     answer(res, [&](JsonWriter& w) { writeBulletins(w, app, c.user, c.access); });
   });
-  http.Post("/api/v1/bulletins", [&](const httplib::Request& req, httplib::Response& res) {
+  http.Post("/api/v1/work-bulletins", [&](const httplib::Request& req, httplib::Response& res) {
     const Caller c = caller(app, auth, req);
     requireEdit(c.access);
     created(res, createBulletin(app, c.user, bulletinInput(JsonBody(req.body))));
   });
   http.Post(
-      R"(/api/v1/bulletins/(\d+)/edit)", [&](const httplib::Request& req, httplib::Response& res) {
+      R"(/api/v1/work-bulletins/(\d+)/edit)", [&](const httplib::Request& req, httplib::Response& res) {
         const Caller c = caller(app, auth, req);
         requireEdit(c.access);
         editBulletin(app, c.user, idAt(req, 1, "bulletin"), bulletinInput(JsonBody(req.body)));
         ok(res);
       });
-  http.Post(R"(/api/v1/bulletins/(\d+)/publish)",
+  http.Post(R"(/api/v1/work-bulletins/(\d+)/publish)",
             [&](const httplib::Request& req, httplib::Response& res) {
               const Caller c = caller(app, auth, req);
               requireEdit(c.access);
               publishBulletin(app, c.user, idAt(req, 1, "bulletin"));
               ok(res);
             });
-  http.Post(R"(/api/v1/bulletins/(\d+)/read)",
+  http.Post(R"(/api/v1/work-bulletins/(\d+)/read)",
             [&](const httplib::Request& req, httplib::Response& res) {
               const Caller c = caller(app, auth, req);
               requireRead(c.access);

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <optional>
+#include <set>
 #include <stdexcept>
 
 #include "app.h"
@@ -18,6 +19,7 @@
 #include "pcs/serialize.h"
 #include "reference_store.h"
 #include "reports.h"
+#include "surveys.h"
 
 namespace pcs::server {
 
@@ -290,12 +292,16 @@ JobReport Scheduler::runLedger(int64_t now) {
     st.bind(1, since);
     st.bind(2, cstMidnight(end));
     std::vector<LedgerComplaint> group;
+    std::set<std::string> evaluated;
     auto evaluate = [&] {
       if (group.empty()) return;
       ++companies;
       const std::string companyId = group.front().companyId;
+      evaluated.insert(companyId);
+      // The latest closed satisfaction survey (surveys.h) feeds the regrade and exit rules.
       for (LedgerProposal& p :
-           evaluateCompany(group, companyId, end, standingOf(db, companyId), std::nullopt, t))
+           evaluateCompany(group, companyId, end, standingOf(db, companyId),
+                           latestSurveyResult(db, companyId, cstMidnight(end), t.exitMonths), t))
         proposals.push_back(std::move(p));
       group.clear();
     };
@@ -313,6 +319,17 @@ JobReport Scheduler::runLedger(int64_t now) {
       group.push_back(std::move(c));
     }
     evaluate();
+    // A company surveyed in the exit window but without complaints in it: the survey alone can
+    // still call for a regrade.
+    for (const std::string& companyId : companiesWithClosedSurveys(
+             db, trailingWindow(end, t.exitMonths).startAt(), cstMidnight(end))) {
+      if (evaluated.count(companyId)) continue;
+      ++companies;
+      for (LedgerProposal& p :
+           evaluateCompany({}, companyId, end, standingOf(db, companyId),
+                           latestSurveyResult(db, companyId, cstMidnight(end), t.exitMonths), t))
+        proposals.push_back(std::move(p));
+    }
   }
 
   // A person decided this company and rule recently: leave it until the quiet period is over.

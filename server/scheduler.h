@@ -6,8 +6,9 @@
 //              past, addressed to the unit that owes the work (the owning property authority
 //              while a case waits for dispatch, the assignment's unit after). Nothing on a
 //              non-working day.
-//   ledger     each day: the company-ledger rules (R10-R12, pcs/ledger.h) over the cases, and a
-//              proposal in ledger_proposals for every rule that fires, for a person to decide.
+//   ledger     each day: the company-ledger rules (R10-R12, pcs/ledger.h) over the cases and
+//              each company's latest closed satisfaction survey (surveys.h), and a proposal in
+//              ledger_proposals for every rule that fires, for a person to decide.
 //   weekly_report  each working day: version 1 of last week's statistics packages (reports.h)
 //              for the city and every county, unless issued already; so a week's package is
 //              issued on the first working day after it ends.

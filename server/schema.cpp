@@ -262,6 +262,129 @@ CREATE TRIGGER report_packages_no_update BEFORE UPDATE ON report_packages
 CREATE TRIGGER report_packages_no_delete BEFORE DELETE ON report_packages
   BEGIN SELECT RAISE(ABORT, 'an issued report package cannot be removed'); END;
 )SQL"},
+      {4, "satisfaction surveys, red/black lists and monthly bulletins",
+       R"SQL(
+-- Satisfaction and service surveys of an estate's residents (R11, T10): one per estate and
+-- period. `company_id` and `county_id` are copied from the estate when the survey is opened.
+-- Closing stores the counts and the rate; the ledger job reads closed surveys (scheduler.cpp).
+CREATE TABLE surveys(
+  id INTEGER PRIMARY KEY,
+  estate_id TEXT NOT NULL,
+  company_id TEXT NOT NULL,
+  county_id TEXT NOT NULL,
+  period TEXT NOT NULL,
+  note TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'open',
+  created_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  closed_by TEXT,
+  closed_at INTEGER,
+  counted INTEGER,
+  satisfied INTEGER,
+  satisfaction REAL,
+  refused_to_fix INTEGER NOT NULL DEFAULT 0,
+  fix_inadequate INTEGER NOT NULL DEFAULT 0);
+CREATE UNIQUE INDEX surveys_estate_period ON surveys(estate_id, period);
+CREATE INDEX surveys_company_closed ON surveys(company_id, state, closed_at);
+
+-- One counted response per household (the normalised building/unit/room); a response refused
+-- because the respondent works for the company is kept with status 'refused'.
+CREATE TABLE survey_responses(
+  id INTEGER PRIMARY KEY,
+  survey_id INTEGER NOT NULL REFERENCES surveys(id),
+  household TEXT NOT NULL,
+  household_raw TEXT NOT NULL,
+  rating TEXT NOT NULL,
+  status TEXT NOT NULL,
+  refusal TEXT,
+  recorded_by TEXT NOT NULL,
+  recorded_at INTEGER NOT NULL);
+CREATE UNIQUE INDEX survey_responses_household ON survey_responses(survey_id, household)
+  WHERE status = 'counted';
+
+-- The company's own staff, by normalised contact key or identity-number key only: who may not
+-- answer its surveys.
+CREATE TABLE company_staff(
+  company_id TEXT NOT NULL,
+  person_key TEXT NOT NULL,
+  added_by TEXT NOT NULL,
+  added_at INTEGER NOT NULL,
+  PRIMARY KEY(company_id, person_key)) WITHOUT ROWID;
+
+-- Monthly red/black list and bulletin of a county (R14). A published issue never changes
+-- (the triggers below back the server's 409); a correction is a new issue naming the one it
+-- corrects.
+CREATE TABLE bulletins(
+  id INTEGER PRIMARY KEY,
+  county_id TEXT NOT NULL,
+  month TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'draft',
+  title TEXT NOT NULL,
+  praise_text TEXT NOT NULL,
+  criticism_text TEXT NOT NULL,
+  figures TEXT NOT NULL,
+  corrects_id INTEGER REFERENCES bulletins(id),
+  correction_reason TEXT,
+  drafted_by TEXT NOT NULL,
+  drafted_at INTEGER NOT NULL,
+  published_by TEXT,
+  published_at INTEGER);
+CREATE UNIQUE INDEX bulletins_one_draft ON bulletins(county_id, month) WHERE state = 'draft';
+CREATE INDEX bulletins_published ON bulletins(state, month, county_id);
+
+CREATE TABLE bulletin_entries(
+  id INTEGER PRIMARY KEY,
+  bulletin_id INTEGER NOT NULL REFERENCES bulletins(id),
+  list TEXT NOT NULL,
+  company_id TEXT NOT NULL,
+  company_name TEXT NOT NULL,
+  reasons TEXT NOT NULL,
+  evidence TEXT NOT NULL,
+  drafted_list TEXT NOT NULL);
+CREATE INDEX bulletin_entries_bulletin ON bulletin_entries(bulletin_id, id);
+
+-- Every reviewer's edit of a draft, with the reason.
+CREATE TABLE bulletin_edits(
+  id INTEGER PRIMARY KEY,
+  bulletin_id INTEGER NOT NULL REFERENCES bulletins(id),
+  entry_id INTEGER,
+  at INTEGER NOT NULL,
+  user_id TEXT NOT NULL,
+  change TEXT NOT NULL,
+  reason TEXT NOT NULL);
+
+-- A company's objection to an entry of a published issue, and its outcome.
+CREATE TABLE bulletin_objections(
+  id INTEGER PRIMARY KEY,
+  bulletin_id INTEGER NOT NULL REFERENCES bulletins(id),
+  entry_id INTEGER NOT NULL REFERENCES bulletin_entries(id),
+  company_id TEXT NOT NULL,
+  text TEXT NOT NULL,
+  received_at INTEGER NOT NULL,
+  recorded_by TEXT NOT NULL,
+  recorded_at INTEGER NOT NULL,
+  outcome TEXT NOT NULL DEFAULT 'pending',
+  outcome_note TEXT,
+  decided_by TEXT,
+  decided_at INTEGER);
+CREATE INDEX bulletin_objections_bulletin ON bulletin_objections(bulletin_id, id);
+
+CREATE TRIGGER bulletins_published_frozen BEFORE UPDATE ON bulletins
+  WHEN OLD.state = 'published'
+  BEGIN SELECT RAISE(ABORT, 'a published bulletin cannot be changed'); END;
+CREATE TRIGGER bulletins_published_kept BEFORE DELETE ON bulletins
+  WHEN OLD.state = 'published'
+  BEGIN SELECT RAISE(ABORT, 'a published bulletin cannot be changed'); END;
+CREATE TRIGGER bulletin_entries_frozen BEFORE UPDATE ON bulletin_entries
+  WHEN (SELECT state FROM bulletins WHERE id = OLD.bulletin_id) = 'published'
+  BEGIN SELECT RAISE(ABORT, 'a published bulletin cannot be changed'); END;
+CREATE TRIGGER bulletin_entries_kept BEFORE DELETE ON bulletin_entries
+  WHEN (SELECT state FROM bulletins WHERE id = OLD.bulletin_id) = 'published'
+  BEGIN SELECT RAISE(ABORT, 'a published bulletin cannot be changed'); END;
+CREATE TRIGGER bulletin_entries_added BEFORE INSERT ON bulletin_entries
+  WHEN (SELECT state FROM bulletins WHERE id = NEW.bulletin_id) = 'published'
+  BEGIN SELECT RAISE(ABORT, 'a published bulletin cannot be changed'); END;
+)SQL"},
       {5, "joint meeting, meetings, decided items, listed supervision, bulletins",
        R"SQL(
 -- The joint meeting (R16): member units with the convener and the office, each with a liaison.
@@ -359,7 +482,7 @@ CREATE TABLE listed_progress(
   PRIMARY KEY(matter_id, month)) WITHOUT ROWID;
 
 -- Work bulletins (工作简报/通报) of the office to member units; immutable once published.
-CREATE TABLE bulletins(
+CREATE TABLE work_bulletins(
   id INTEGER PRIMARY KEY,
   title TEXT NOT NULL,
   body TEXT NOT NULL,
@@ -368,13 +491,13 @@ CREATE TABLE bulletins(
   created_by TEXT NOT NULL,
   published_at INTEGER,
   published_by TEXT);
-CREATE TABLE bulletin_recipients(
-  bulletin_id INTEGER NOT NULL REFERENCES bulletins(id),
+CREATE TABLE work_bulletin_recipients(
+  bulletin_id INTEGER NOT NULL REFERENCES work_bulletins(id),
   unit_id TEXT NOT NULL,
   read_at INTEGER,
   read_by TEXT,
   PRIMARY KEY(bulletin_id, unit_id)) WITHOUT ROWID;
-CREATE INDEX bulletin_recipients_unit ON bulletin_recipients(unit_id, bulletin_id);
+CREATE INDEX work_bulletin_recipients_unit ON work_bulletin_recipients(unit_id, bulletin_id);
 
 -- Oversight (R13, R17): an assignment answered after its resolve deadline. Rewritten with the
 -- case like every column of assignments; rows written before this version read 0 until their

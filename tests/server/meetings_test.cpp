@@ -255,31 +255,31 @@ TEST_CASE("meetings: bulletins are published to member units, immutable, and rea
   office.post("/api/v1/joint-meeting/members", R"({"unit_id":"city.police"})");
   office.post("/api/v1/joint-meeting/members", R"({"unit_id":"city.health"})");
 
-  CHECK(office.post("/api/v1/bulletins", R"({"title":"","body":"x"})").status == 400);
-  CHECK(office.post("/api/v1/bulletins", R"({"title":"x","body":"y","unit_ids":["c01.police"]})")
+  CHECK(office.post("/api/v1/work-bulletins", R"({"title":"","body":"x"})").status == 400);
+  CHECK(office.post("/api/v1/work-bulletins", R"({"title":"x","body":"y","unit_ids":["c01.police"]})")
             .status == 400);
-  CHECK(count(s.app(), "SELECT COUNT(*) FROM bulletins") == 0);
+  CHECK(count(s.app(), "SELECT COUNT(*) FROM work_bulletins") == 0);
   ApiResult r = office.post(
-      "/api/v1/bulletins",
+      "/api/v1/work-bulletins",
       R"({"title":"第1期工作简报","body":"各成员单位推进情况。","unit_ids":["city.police"]})");
   REQUIRE(r.status == 201);
-  const std::string b = "/api/v1/bulletins/" + std::to_string(r.json["id"].GetInt64());
-  CHECK(police.post("/api/v1/bulletins", R"({"title":"x","body":"y"})").status == 403);
+  const std::string b = "/api/v1/work-bulletins/" + std::to_string(r.json["id"].GetInt64());
+  CHECK(police.post("/api/v1/work-bulletins", R"({"title":"x","body":"y"})").status == 403);
   // A draft is not shown to units and cannot be read yet.
-  CHECK(police.get("/api/v1/bulletins").json["bulletins"].Size() == 0);
+  CHECK(police.get("/api/v1/work-bulletins").json["bulletins"].Size() == 0);
   CHECK(police.post(b + "/read", "{}").status == 404);
   CHECK(office.post(b + "/publish", "{}").status == 200);
   CHECK(office.post(b + "/edit", R"({"title":"改","body":"改"})").status == 409);
   CHECK(office.post(b + "/publish", "{}").status == 409);
 
-  r = police.get("/api/v1/bulletins");
+  r = police.get("/api/v1/work-bulletins");
   REQUIRE(r.json["bulletins"].Size() == 1);
   CHECK_FALSE(r.json["bulletins"][0]["read"].GetBool());
-  CHECK(health.get("/api/v1/bulletins").json["bulletins"].Size() == 0);
+  CHECK(health.get("/api/v1/work-bulletins").json["bulletins"].Size() == 0);
   CHECK(health.post(b + "/read", "{}").status == 404);
   CHECK(police.post(b + "/read", "{}").status == 200);
-  CHECK(police.get("/api/v1/bulletins").json["bulletins"][0]["read"].GetBool());
-  r = office.get("/api/v1/bulletins");
+  CHECK(police.get("/api/v1/work-bulletins").json["bulletins"][0]["read"].GetBool());
+  r = office.get("/api/v1/work-bulletins");
   CHECK(r.json["bulletins"][0]["recipients"][0]["read"].GetBool());
 }
 
@@ -297,7 +297,7 @@ TEST_CASE("meetings: every endpoint refuses roles outside the office, members an
                          "/api/v1/joint-meeting/members/history",
                          "/api/v1/joint-meeting/board",
                          "/api/v1/listed-matters",
-                         "/api/v1/bulletins"};
+                         "/api/v1/work-bulletins"};
   for (const char* path : reads) {
     CAPTURE(path);
     CHECK(office.get(path).status == 200);
@@ -322,9 +322,9 @@ TEST_CASE("meetings: every endpoint refuses roles outside the office, members an
       {"/api/v1/listed-matters",
        R"({"title":"x","description":"x","owner_unit_id":"c01.police","plan":"x",)"
        R"("start_on":"2026-01-01","due_on":"2026-06-01"})"},
-      {"/api/v1/bulletins", R"({"title":"x","body":"y"})"},
-      {"/api/v1/bulletins/1/edit", R"({"title":"x","body":"y"})"},
-      {"/api/v1/bulletins/1/publish", "{}"}};
+      {"/api/v1/work-bulletins", R"({"title":"x","body":"y"})"},
+      {"/api/v1/work-bulletins/1/edit", R"({"title":"x","body":"y"})"},
+      {"/api/v1/work-bulletins/1/publish", "{}"}};
   for (const auto& [path, body] : writes) {
     CAPTURE(path);
     for (ApiUser* u : {&reviewer, &discipline, &county, &street}) {

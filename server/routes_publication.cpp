@@ -1,0 +1,703 @@
+// The monthly red/black list and bulletin (R14; rules in publication.h):
+//   POST /api/v1/bulletins                                  {county_id, month} -> 201 a draft
+//   GET  /api/v1/bulletins                                  ?county_id= &month= &state=
+//   GET  /api/v1/bulletins/{id}                             the issue, entries, edits, objections
+//   POST /api/v1/bulletins/{id}/entries/{entry}             {list, reasons, reason} edit a draft
+//   POST /api/v1/bulletins/{id}/text                        {title, praise_text, criticism_text,
+//                                                            reason} edit a draft
+//   POST /api/v1/bulletins/{id}/publish                     {} -> published, immutable
+//   POST /api/v1/bulletins/{id}/corrections                 {reason} -> 201 a linked new draft
+//   POST /api/v1/bulletins/{id}/objections                  {entry_id, text, received_at}
+//   POST /api/v1/bulletins/{id}/objections/{oid}/decision   {outcome: upheld|rejected, note}
+//
+// Writing: the unit head of a property authority (city: every county; county: its own) and
+// administrators. Reading drafts and published issues here: the same, and oversight users.
+// Everyone else gets 403. Any change to a published issue is 409 (and the schema's triggers
+// refuse it too).
+//
+// Sections: helpers | drafting | reading | reviewing | publishing | objections | registration
+#include <httplib.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "app.h"
+#include "audit.h"
+#include "auth.h"
+#include "json_body.h"
+#include "pcs/date.h"
+#include "pcs/error.h"
+#include "publication.h"
+#include "publication_access.h"
+#include "routes.h"
+
+namespace pcs::server {
+namespace {
+
+// ---- helpers --------------------------------------------------------------------------------
+
+constexpr const char* kJson = "application/json; charset=utf-8";
+constexpr size_t kMaxReasonBytes = 2000;
+constexpr size_t kMaxTextBytes = 20000;
+constexpr size_t kMaxTitleBytes = 300;
+constexpr int kMaxListed = 200;
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+[[noreturn]] void bad(const std::string& m) {
+  throw Error(ErrorCode::InvalidInput, m);
+}
+
+void str(Writer& w, const char* key, const std::string& value) {
+  w.Key(key);
+  w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
+}
+
+std::string textOrEmpty(const SQLite::Column& c) {
+  return c.isNull() ? "" : c.getString();
+}
+
+int64_t idAt(const httplib::Request& req, size_t i, const char* what) {
+  const std::string text = req.matches[i];
+  if (text.empty() || text.size() > 18) bad(std::string("bad ") + what + " id");
+  return std::stoll(text);  // the route's pattern admits digits only
+}
+
+bool blank(const std::string& s) {
+  return s.find_first_not_of(" \t\r\n") == std::string::npos;
+}
+
+// A reason is required for every review step (R17: who, when, what and why).
+std::string requiredReason(const JsonBody& b, const char* name = "reason") {
+  const std::string r = b.optString(name, kMaxReasonBytes).value_or("");
+  if (blank(r)) bad(std::string("'") + name + "' is required: say why");
+  return r;
+}
+
+CountyScope writerScope(const CurrentUser& user, const Reference& ref) {
+  const auto s = authorityScope(user, ref, {Role::UnitHead});
+  if (!s)
+    throw Error(ErrorCode::Forbidden,
+                "只有市、县（区）物业主管部门负责人或系统管理员可以起草、审核和发布红黑榜及通报");
+  return *s;
+}
+
+CountyScope readerScope(const CurrentUser& user, const Reference& ref) {
+  if (auto s = authorityScope(user, ref, {Role::UnitHead})) return *s;
+  if (auto s = oversightScope(user, ref)) return *s;
+  throw Error(ErrorCode::Forbidden, "无权查看红黑榜及通报草稿");
+}
+
+std::string monthZh(const std::string& month) {
+  const auto d = parseMonth(month);
+  if (!d) return month;
+  return std::to_string(d->year()) + "年" + std::to_string(d->month()) + "月";
+}
+
+struct IssueRow {
+  int64_t id = 0;
+  std::string countyId, month, state;
+  int64_t correctsId = 0;
+};
+
+std::optional<IssueRow> loadIssue(SQLite::Database& db, int64_t id) {
+  SQLite::Statement st(
+      db, "SELECT id, county_id, month, state, corrects_id FROM bulletins WHERE id = ?");
+  st.bind(1, id);
+  if (!st.executeStep()) return std::nullopt;
+  return IssueRow{st.getColumn(0).getInt64(), st.getColumn(1).getString(),
+                  st.getColumn(2).getString(), st.getColumn(3).getString(),
+                  st.getColumn(4).isNull() ? 0 : st.getColumn(4).getInt64()};
+}
+
+// The issue in the caller's scope, read inside `db` (a transaction when writing); one outside
+// it is reported as absent.
+IssueRow issueIn(SQLite::Database& db, int64_t id, const CountyScope& scope) {
+  auto row = loadIssue(db, id);
+  if (!row || !scope.covers(row->countyId))
+    throw Error(ErrorCode::NotFound, "no bulletin " + std::to_string(id));
+  return *row;
+}
+
+void requireDraft(const IssueRow& row) {
+  if (row.state != "draft")
+    throw Error(ErrorCode::Conflict,
+                "第" + std::to_string(row.id) + "期已发布，不能修改；如需更正，请发布更正期");
+}
+
+void recordEdit(SQLite::Database& tx, int64_t issue, int64_t entry, int64_t now,
+                const CurrentUser& user, const std::string& change, const std::string& reason) {
+  SQLite::Statement st(tx,
+                       "INSERT INTO bulletin_edits(bulletin_id, entry_id, at, user_id, change, "
+                       "reason) VALUES(?, ?, ?, ?, ?, ?)");
+  st.bind(1, issue);
+  if (entry)
+    st.bind(2, entry);
+  else
+    st.bind(2);
+  st.bind(3, now);
+  st.bind(4, user.id);
+  st.bind(5, change);
+  st.bind(6, reason);
+  st.exec();
+  appendAudit(tx, {now, user.id, user.unitId, "bulletin.edit", "bulletin:" + std::to_string(issue),
+                   change + "；理由：" + reason});
+}
+
+// ---- the issue as JSON ----------------------------------------------------------------------
+
+void writeIssue(Writer& w, SQLite::Database& db, int64_t id, bool full) {
+  SQLite::Statement st(db,
+                       "SELECT b.id, b.county_id, b.month, b.state, b.title, b.praise_text, "
+                       "b.criticism_text, b.figures, b.corrects_id, b.correction_reason, "
+                       "b.drafted_by, b.drafted_at, b.published_by, b.published_at "
+                       "FROM bulletins b WHERE b.id = ?");
+  st.bind(1, id);
+  if (!st.executeStep()) throw Error(ErrorCode::NotFound, "no bulletin " + std::to_string(id));
+  w.StartObject();
+  w.Key("id");
+  w.Int64(st.getColumn(0).getInt64());
+  str(w, "county_id", st.getColumn(1).getString());
+  str(w, "month", st.getColumn(2).getString());
+  str(w, "state", st.getColumn(3).getString());
+  str(w, "title", st.getColumn(4).getString());
+  str(w, "praise_text", st.getColumn(5).getString());
+  str(w, "criticism_text", st.getColumn(6).getString());
+  const std::string figures = st.getColumn(7).getString();
+  w.Key("figures");
+  w.RawValue(figures.c_str(), figures.size(), rapidjson::kObjectType);
+  w.Key("corrects_id");
+  if (st.getColumn(8).isNull())
+    w.Null();
+  else
+    w.Int64(st.getColumn(8).getInt64());
+  str(w, "correction_reason", textOrEmpty(st.getColumn(9)));
+  str(w, "drafted_by", st.getColumn(10).getString());
+  w.Key("drafted_at");
+  w.Int64(st.getColumn(11).getInt64());
+  str(w, "published_by", textOrEmpty(st.getColumn(12)));
+  w.Key("published_at");
+  w.Int64(st.getColumn(13).isNull() ? 0 : st.getColumn(13).getInt64());
+  {
+    SQLite::Statement c(db, "SELECT id FROM bulletins WHERE corrects_id = ? ORDER BY id");
+    c.bind(1, id);
+    w.Key("corrected_by");
+    w.StartArray();
+    while (c.executeStep()) w.Int64(c.getColumn(0).getInt64());
+    w.EndArray();
+  }
+  if (!full) {
+    w.EndObject();
+    return;
+  }
+
+  SQLite::Statement e(db,
+                      "SELECT id, list, company_id, company_name, reasons, evidence, drafted_list "
+                      "FROM bulletin_entries WHERE bulletin_id = ? ORDER BY id");
+  e.bind(1, id);
+  w.Key("entries");
+  w.StartArray();
+  while (e.executeStep()) {
+    w.StartObject();
+    w.Key("id");
+    w.Int64(e.getColumn(0).getInt64());
+    str(w, "list", e.getColumn(1).getString());
+    str(w, "company_id", e.getColumn(2).getString());
+    str(w, "company_name", e.getColumn(3).getString());
+    str(w, "reasons", e.getColumn(4).getString());
+    const std::string evidence = e.getColumn(5).getString();
+    w.Key("evidence");
+    w.RawValue(evidence.c_str(), evidence.size(), rapidjson::kObjectType);
+    str(w, "drafted_list", e.getColumn(6).getString());
+    w.EndObject();
+  }
+  w.EndArray();
+
+  SQLite::Statement ed(db,
+                       "SELECT id, entry_id, at, user_id, change, reason FROM bulletin_edits "
+                       "WHERE bulletin_id = ? ORDER BY id");
+  ed.bind(1, id);
+  w.Key("edits");
+  w.StartArray();
+  while (ed.executeStep()) {
+    w.StartObject();
+    w.Key("id");
+    w.Int64(ed.getColumn(0).getInt64());
+    w.Key("entry_id");
+    if (ed.getColumn(1).isNull())
+      w.Null();
+    else
+      w.Int64(ed.getColumn(1).getInt64());
+    w.Key("at");
+    w.Int64(ed.getColumn(2).getInt64());
+    str(w, "user_id", ed.getColumn(3).getString());
+    str(w, "change", ed.getColumn(4).getString());
+    str(w, "reason", ed.getColumn(5).getString());
+    w.EndObject();
+  }
+  w.EndArray();
+
+  SQLite::Statement ob(db,
+                       "SELECT id, entry_id, company_id, text, received_at, recorded_by, "
+                       "recorded_at, outcome, outcome_note, decided_by, decided_at "
+                       "FROM bulletin_objections WHERE bulletin_id = ? ORDER BY id");
+  ob.bind(1, id);
+  w.Key("objections");
+  w.StartArray();
+  while (ob.executeStep()) {
+    w.StartObject();
+    w.Key("id");
+    w.Int64(ob.getColumn(0).getInt64());
+    w.Key("entry_id");
+    w.Int64(ob.getColumn(1).getInt64());
+    str(w, "company_id", ob.getColumn(2).getString());
+    str(w, "text", ob.getColumn(3).getString());
+    w.Key("received_at");
+    w.Int64(ob.getColumn(4).getInt64());
+    str(w, "recorded_by", ob.getColumn(5).getString());
+    w.Key("recorded_at");
+    w.Int64(ob.getColumn(6).getInt64());
+    str(w, "outcome", ob.getColumn(7).getString());
+    str(w, "outcome_note", textOrEmpty(ob.getColumn(8)));
+    str(w, "decided_by", textOrEmpty(ob.getColumn(9)));
+    w.Key("decided_at");
+    w.Int64(ob.getColumn(10).isNull() ? 0 : ob.getColumn(10).getInt64());
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+}
+
+void answerIssue(App& app, httplib::Response& res, int64_t id, int status = 200) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  writeIssue(w, app.db().reader(), id, true);
+  res.status = status;
+  res.set_content(buf.GetString(), kJson);
+}
+
+// ---- drafting -------------------------------------------------------------------------------
+
+std::string praiseText(const std::string& county, const std::string& month,
+                       const std::vector<DraftEntry>& entries) {
+  std::string names;
+  for (const DraftEntry& e : entries)
+    if (e.list == ListKind::Red)
+      names += (names.empty() ? "" : "、") + e.figures.companyName + "（满意率" +
+               percentZh(e.figures.satisfaction) + "）";
+  if (names.empty()) return county + monthZh(month) + "无企业列入红榜。";
+  return county + monthZh(month) +
+         "，以下物业服务企业无属实投诉、无逾期未办结事项、业主满意率高，列入红榜，予以表扬：" +
+         names + "。";
+}
+
+std::string criticismText(const std::string& county, const std::string& month,
+                          const std::vector<DraftEntry>& entries) {
+  std::string items;
+  for (const DraftEntry& e : entries)
+    if (e.list == ListKind::Black)
+      items += (items.empty() ? "" : "；") + e.figures.companyName + "（" + e.reasonsZh + "）";
+  if (items.empty()) return county + monthZh(month) + "无企业列入黑榜。";
+  return county + monthZh(month) +
+         "，以下物业服务企业投诉处置不及时、不到位，列入黑榜，予以通报批评，责令限期整改：" +
+         items + "。";
+}
+
+std::string countyFigures(const std::vector<CompanyMonth>& all) {
+  int complaints = 0, closed = 0, overdue = 0, substantiated = 0;
+  for (const CompanyMonth& m : all) {
+    complaints += m.complaints;
+    closed += m.closed;
+    overdue += m.overdue;
+    substantiated += m.substantiated;
+  }
+  return "{\"companies\":" + std::to_string(all.size()) +
+         ",\"complaints\":" + std::to_string(complaints) + ",\"closed\":" + std::to_string(closed) +
+         ",\"overdue\":" + std::to_string(overdue) +
+         ",\"substantiated_complainants\":" + std::to_string(substantiated) + "}";
+}
+
+void draftIssue(App& app, Auth& auth, const httplib::Request& req, httplib::Response& res) {
+  const CurrentUser user = auth.requireUser(req, res);
+  const auto ref = app.reference();
+  const CountyScope scope = writerScope(user, *ref);
+  const JsonBody b(req.body);
+  const std::string countyId = b.string("county_id", 64);
+  const std::string month = b.string("month", 16);
+  const OrgUnit* county = ref->org.find(countyId);
+  if (!county || county->kind != UnitKind::Area || county->level != OrgLevel::County)
+    bad("'county_id' must name a county or district (县/区), not " + countyId);
+  if (!scope.covers(countyId))
+    throw Error(ErrorCode::Forbidden, "只能起草本县（区）的红黑榜及通报");
+  const auto first = parseMonth(month);
+  if (!first) bad("'month' must be a month as YYYY-MM, e.g. 2026-02");
+  const int64_t now = app.now();
+  if (cstDate(now) < first->addMonths(1)) bad(month + "尚未结束，月度红黑榜及通报只能在次月起草");
+
+  const int64_t id = app.db().write([&](SQLite::Database& tx) {
+    SQLite::Statement existing(tx,
+                               "SELECT id, state FROM bulletins WHERE county_id = ? AND month = ? "
+                               "ORDER BY id DESC LIMIT 1");
+    existing.bind(1, countyId);
+    existing.bind(2, month);
+    if (existing.executeStep()) {
+      const std::string state = existing.getColumn(1).getString();
+      throw Error(ErrorCode::Conflict,
+                  county->name + monthZh(month) + "已有" +
+                      (state == "draft" ? "草稿" : "已发布的一期") + "（第" +
+                      std::to_string(existing.getColumn(0).getInt64()) + "期）" +
+                      (state == "draft" ? "，请在草稿上修改" : "；如需更正，请发布更正期"));
+    }
+    const PublicationThresholds t;
+    const std::vector<CompanyMonth> figures = monthFigures(tx, countyId, *first, t);
+    const std::vector<DraftEntry> entries = draftLists(figures, t);
+    SQLite::Statement ins(tx,
+                          "INSERT INTO bulletins(county_id, month, title, praise_text, "
+                          "criticism_text, figures, drafted_by, drafted_at) "
+                          "VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
+    ins.bind(1, countyId);
+    ins.bind(2, month);
+    ins.bind(3, county->name + monthZh(month) + "物业服务企业红黑榜及投诉处置情况通报");
+    ins.bind(4, praiseText(county->name, month, entries));
+    ins.bind(5, criticismText(county->name, month, entries));
+    ins.bind(6, countyFigures(figures));
+    ins.bind(7, user.id);
+    ins.bind(8, now);
+    ins.exec();
+    const int64_t id = tx.getLastInsertRowid();
+    SQLite::Statement e(tx,
+                        "INSERT INTO bulletin_entries(bulletin_id, list, company_id, "
+                        "company_name, reasons, evidence, drafted_list) "
+                        "VALUES(?, ?, ?, ?, ?, ?, ?)");
+    for (const DraftEntry& d : entries) {
+      e.reset();
+      e.bind(1, id);
+      e.bind(2, listKindKey(d.list));
+      e.bind(3, d.figures.companyId);
+      e.bind(4, d.figures.companyName);
+      e.bind(5, d.reasonsZh);
+      e.bind(6, evidenceJson(d.figures, t));
+      e.bind(7, listKindKey(d.list));
+      e.exec();
+    }
+    appendAudit(tx, {now, user.id, user.unitId, "bulletin.draft", "bulletin:" + std::to_string(id),
+                     "起草" + county->name + monthZh(month) + "红黑榜及通报：" +
+                         std::to_string(entries.size()) + "家企业入榜"});
+    return id;
+  });
+  answerIssue(app, res, id, 201);
+}
+
+// ---- reading --------------------------------------------------------------------------------
+
+void listIssues(App& app, Auth& auth, const httplib::Request& req, httplib::Response& res) {
+  const CurrentUser user = auth.requireUser(req, res);
+  const CountyScope scope = readerScope(user, *app.reference());
+  const std::string state = req.has_param("state") ? req.get_param_value("state") : "";
+  if (!state.empty() && state != "draft" && state != "published")
+    bad("'state' must be draft or published");
+  std::string sql = "SELECT id FROM bulletins WHERE 1";
+  if (!scope.all) sql += " AND county_id = :scope";
+  if (req.has_param("county_id")) sql += " AND county_id = :county";
+  if (req.has_param("month")) sql += " AND month = :month";
+  if (!state.empty()) sql += " AND state = :state";
+  sql += " ORDER BY month DESC, county_id, id DESC LIMIT " + std::to_string(kMaxListed);
+  SQLite::Database& db = app.db().reader();
+  SQLite::Statement st(db, sql);
+  if (!scope.all) st.bind(":scope", scope.countyId);
+  if (req.has_param("county_id")) st.bind(":county", req.get_param_value("county_id"));
+  if (req.has_param("month")) st.bind(":month", req.get_param_value("month"));
+  if (!state.empty()) st.bind(":state", state);
+  std::vector<int64_t> ids;
+  while (st.executeStep()) ids.push_back(st.getColumn(0).getInt64());
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  w.Key("items");
+  w.StartArray();
+  for (int64_t id : ids) writeIssue(w, db, id, false);
+  w.EndArray();
+  w.EndObject();
+  res.set_content(buf.GetString(), kJson);
+}
+
+void getIssue(App& app, Auth& auth, const httplib::Request& req, httplib::Response& res) {
+  const CurrentUser user = auth.requireUser(req, res);
+  const CountyScope scope = readerScope(user, *app.reference());
+  const int64_t id = idAt(req, 1, "bulletin");
+  issueIn(app.db().reader(), id, scope);
+  answerIssue(app, res, id);
+}
+
+// ---- reviewing ------------------------------------------------------------------------------
+
+void editEntry(App& app, Auth& auth, const httplib::Request& req, httplib::Response& res) {
+  const CurrentUser user = auth.requireUser(req, res);
+  const CountyScope scope = writerScope(user, *app.reference());
+  const int64_t id = idAt(req, 1, "bulletin");
+  const int64_t entryId = idAt(req, 2, "entry");
+  const JsonBody b(req.body);
+  const auto list = b.optString("list", 16);
+  const auto reasons = b.optString("reasons", kMaxReasonBytes);
+  if (list && *list != "red" && *list != "black" && *list != "removed")
+    bad("'list' must be red, black or removed");
+  if (!list && !reasons) bad("give 'list' or 'reasons' (or both) to change");
+  if (reasons && blank(*reasons)) bad("'reasons' must not be empty");
+  const std::string reason = requiredReason(b);
+  const int64_t now = app.now();
+  app.db().write([&](SQLite::Database& tx) {
+    requireDraft(issueIn(tx, id, scope));
+    SQLite::Statement cur(tx,
+                          "SELECT list, reasons, company_name FROM bulletin_entries "
+                          "WHERE id = ? AND bulletin_id = ?");
+    cur.bind(1, entryId);
+    cur.bind(2, id);
+    if (!cur.executeStep())
+      throw Error(ErrorCode::NotFound,
+                  "第" + std::to_string(id) + "期没有条目" + std::to_string(entryId));
+    const std::string oldList = cur.getColumn(0).getString();
+    const std::string oldReasons = cur.getColumn(1).getString();
+    const std::string company = cur.getColumn(2).getString();
+    auto zh = [](const std::string& l) {
+      return l == "red" ? std::string("红榜") : l == "black" ? "黑榜" : "移出";
+    };
+    std::string change = company + "：";
+    if (list && *list != oldList) change += "榜单" + zh(oldList) + "→" + zh(*list) + "；";
+    if (reasons && *reasons != oldReasons) change += "入榜理由改为“" + *reasons + "”；";
+    if (change == company + "：") bad("nothing would change");
+    SQLite::Statement up(tx, "UPDATE bulletin_entries SET list = ?, reasons = ? WHERE id = ?");
+    up.bind(1, list.value_or(oldList));
+    up.bind(2, reasons.value_or(oldReasons));
+    up.bind(3, entryId);
+    up.exec();
+    recordEdit(tx, id, entryId, now, user, change, reason);
+  });
+  answerIssue(app, res, id);
+}
+
+void editText(App& app, Auth& auth, const httplib::Request& req, httplib::Response& res) {
+  const CurrentUser user = auth.requireUser(req, res);
+  const CountyScope scope = writerScope(user, *app.reference());
+  const int64_t id = idAt(req, 1, "bulletin");
+  const JsonBody b(req.body);
+  const auto title = b.optString("title", kMaxTitleBytes);
+  const auto praise = b.optString("praise_text", kMaxTextBytes);
+  const auto criticism = b.optString("criticism_text", kMaxTextBytes);
+  if (!title && !praise && !criticism)
+    bad("give 'title', 'praise_text' or 'criticism_text' to change");
+  if ((title && blank(*title)) || (praise && blank(*praise)) || (criticism && blank(*criticism)))
+    bad("a changed title or text must not be empty");
+  const std::string reason = requiredReason(b);
+  const int64_t now = app.now();
+  app.db().write([&](SQLite::Database& tx) {
+    requireDraft(issueIn(tx, id, scope));
+    SQLite::Statement up(tx,
+                         "UPDATE bulletins SET title = COALESCE(?, title), "
+                         "praise_text = COALESCE(?, praise_text), "
+                         "criticism_text = COALESCE(?, criticism_text) WHERE id = ?");
+    auto bindOpt = [&](int i, const std::optional<std::string>& v) {
+      if (v)
+        up.bind(i, *v);
+      else
+        up.bind(i);
+    };
+    bindOpt(1, title);
+    bindOpt(2, praise);
+    bindOpt(3, criticism);
+    up.bind(4, id);
+    up.exec();
+    std::string change = "修改";
+    if (title) change += "标题、";
+    if (praise) change += "表扬内容、";
+    if (criticism) change += "批评内容、";
+    change.resize(change.size() - std::string("、").size());
+    recordEdit(tx, id, 0, now, user, change, reason);
+  });
+  answerIssue(app, res, id);
+}
+
+// ---- publishing -----------------------------------------------------------------------------
+
+void publishIssue(App& app, Auth& auth, const httplib::Request& req, httplib::Response& res) {
+  const CurrentUser user = auth.requireUser(req, res);
+  const CountyScope scope = writerScope(user, *app.reference());
+  const int64_t id = idAt(req, 1, "bulletin");
+  if (!req.body.empty()) {  // a body, when sent, must be a JSON object
+    const JsonBody checked(req.body);
+    (void)checked;
+  }
+  const int64_t now = app.now();
+  app.db().write([&](SQLite::Database& tx) {
+    const IssueRow row = issueIn(tx, id, scope);
+    requireDraft(row);
+    SQLite::Statement up(tx,
+                         "UPDATE bulletins SET state = 'published', published_by = ?, "
+                         "published_at = ? WHERE id = ?");
+    up.bind(1, user.id);
+    up.bind(2, now);
+    up.bind(3, id);
+    up.exec();
+    appendAudit(tx,
+                {now, user.id, user.unitId, "bulletin.publish", "bulletin:" + std::to_string(id),
+                 "发布" + row.countyId + " " + row.month + "红黑榜及通报" +
+                     (row.correctsId ? "（更正第" + std::to_string(row.correctsId) + "期）" : "")});
+  });
+  answerIssue(app, res, id);
+}
+
+void correctIssue(App& app, Auth& auth, const httplib::Request& req, httplib::Response& res) {
+  const CurrentUser user = auth.requireUser(req, res);
+  const CountyScope scope = writerScope(user, *app.reference());
+  const int64_t id = idAt(req, 1, "bulletin");
+  const JsonBody b(req.body);
+  const std::string reason = requiredReason(b);
+  const int64_t now = app.now();
+  const int64_t next = app.db().write([&](SQLite::Database& tx) {
+    const IssueRow row = issueIn(tx, id, scope);
+    if (row.state != "published")
+      throw Error(ErrorCode::Conflict, "第" + std::to_string(id) + "期尚未发布，直接修改草稿即可");
+    SQLite::Statement draft(tx,
+                            "SELECT id FROM bulletins WHERE county_id = ? AND month = ? "
+                            "AND state = 'draft'");
+    draft.bind(1, row.countyId);
+    draft.bind(2, row.month);
+    if (draft.executeStep())
+      throw Error(ErrorCode::Conflict, "该县（区）本月已有未发布的草稿（第" +
+                                           std::to_string(draft.getColumn(0).getInt64()) + "期）");
+    SQLite::Statement copy(tx,
+                           "INSERT INTO bulletins(county_id, month, title, praise_text, "
+                           "criticism_text, figures, corrects_id, correction_reason, drafted_by, "
+                           "drafted_at) SELECT county_id, month, title, praise_text, "
+                           "criticism_text, figures, id, ?, ?, ? FROM bulletins WHERE id = ?");
+    copy.bind(1, reason);
+    copy.bind(2, user.id);
+    copy.bind(3, now);
+    copy.bind(4, id);
+    copy.exec();
+    const int64_t next = tx.getLastInsertRowid();
+    SQLite::Statement entries(tx,
+                              "INSERT INTO bulletin_entries(bulletin_id, list, company_id, "
+                              "company_name, reasons, evidence, drafted_list) SELECT ?, list, "
+                              "company_id, company_name, reasons, evidence, drafted_list "
+                              "FROM bulletin_entries WHERE bulletin_id = ? ORDER BY id");
+    entries.bind(1, next);
+    entries.bind(2, id);
+    entries.exec();
+    appendAudit(tx,
+                {now, user.id, user.unitId, "bulletin.correct", "bulletin:" + std::to_string(next),
+                 "起草第" + std::to_string(id) + "期的更正期；理由：" + reason});
+    return next;
+  });
+  answerIssue(app, res, next, 201);
+}
+
+// ---- objections -----------------------------------------------------------------------------
+
+void recordObjection(App& app, Auth& auth, const httplib::Request& req, httplib::Response& res) {
+  const CurrentUser user = auth.requireUser(req, res);
+  const CountyScope scope = writerScope(user, *app.reference());
+  const int64_t id = idAt(req, 1, "bulletin");
+  const JsonBody b(req.body);
+  const int64_t entryId = b.integer("entry_id", 1, INT64_MAX);
+  const std::string text = b.string("text", kMaxTextBytes);
+  if (blank(text)) bad("'text' must say what the company objects to");
+  const int64_t now = app.now();
+  int64_t receivedAt = now;
+  if (const auto r = b.optString("received_at", 32)) {
+    const auto at = parseCst(*r);
+    if (!at) bad("'received_at' must be a time as YYYY-MM-DD HH:MM");
+    if (*at > now) bad("'received_at' lies in the future");
+    receivedAt = *at;
+  }
+  app.db().write([&](SQLite::Database& tx) {
+    const IssueRow row = issueIn(tx, id, scope);
+    if (row.state != "published")
+      throw Error(ErrorCode::Conflict,
+                  "第" + std::to_string(id) + "期尚未发布，异议针对已发布的榜单");
+    SQLite::Statement e(tx,
+                        "SELECT company_id FROM bulletin_entries WHERE id = ? AND bulletin_id = ?");
+    e.bind(1, entryId);
+    e.bind(2, id);
+    if (!e.executeStep()) bad("第" + std::to_string(id) + "期没有条目" + std::to_string(entryId));
+    const std::string company = e.getColumn(0).getString();
+    SQLite::Statement ins(tx,
+                          "INSERT INTO bulletin_objections(bulletin_id, entry_id, company_id, "
+                          "text, received_at, recorded_by, recorded_at) "
+                          "VALUES(?, ?, ?, ?, ?, ?, ?)");
+    ins.bind(1, id);
+    ins.bind(2, entryId);
+    ins.bind(3, company);
+    ins.bind(4, text);
+    ins.bind(5, receivedAt);
+    ins.bind(6, user.id);
+    ins.bind(7, now);
+    ins.exec();
+    appendAudit(tx,
+                {now, user.id, user.unitId, "bulletin.objection", "bulletin:" + std::to_string(id),
+                 "登记" + company + "对条目" + std::to_string(entryId) + "的异议"});
+  });
+  answerIssue(app, res, id, 201);
+}
+
+void decideObjection(App& app, Auth& auth, const httplib::Request& req, httplib::Response& res) {
+  const CurrentUser user = auth.requireUser(req, res);
+  const CountyScope scope = writerScope(user, *app.reference());
+  const int64_t id = idAt(req, 1, "bulletin");
+  const int64_t objectionId = idAt(req, 2, "objection");
+  const JsonBody b(req.body);
+  const std::string outcome = b.string("outcome", 16);
+  if (outcome != "upheld" && outcome != "rejected") bad("'outcome' must be upheld or rejected");
+  const std::string note = requiredReason(b, "note");
+  const int64_t now = app.now();
+  app.db().write([&](SQLite::Database& tx) {
+    issueIn(tx, id, scope);
+    SQLite::Statement cur(tx,
+                          "SELECT outcome FROM bulletin_objections WHERE id = ? AND "
+                          "bulletin_id = ?");
+    cur.bind(1, objectionId);
+    cur.bind(2, id);
+    if (!cur.executeStep())
+      throw Error(ErrorCode::NotFound, "no objection " + std::to_string(objectionId));
+    if (cur.getColumn(0).getString() != "pending")
+      throw Error(ErrorCode::Conflict, "异议" + std::to_string(objectionId) + "已有处理结果");
+    SQLite::Statement up(tx,
+                         "UPDATE bulletin_objections SET outcome = ?, outcome_note = ?, "
+                         "decided_by = ?, decided_at = ? WHERE id = ?");
+    up.bind(1, outcome);
+    up.bind(2, note);
+    up.bind(3, user.id);
+    up.bind(4, now);
+    up.bind(5, objectionId);
+    up.exec();
+    appendAudit(tx, {now, user.id, user.unitId, "bulletin.objection_decide",
+                     "bulletin:" + std::to_string(id),
+                     "异议" + std::to_string(objectionId) +
+                         (outcome == "upheld" ? "成立" : "不成立") + "：" + note});
+  });
+  answerIssue(app, res, id);
+}
+
+}  // namespace
+
+// ---- registration ---------------------------------------------------------------------------
+
+void registerPublicationRoutes(httplib::Server& http, App& app, Auth& auth) {
+  using Req = const httplib::Request&;
+  using Res = httplib::Response&;
+  http.Post("/api/v1/bulletins", [&](Req req, Res res) { draftIssue(app, auth, req, res); });
+  http.Get("/api/v1/bulletins", [&](Req req, Res res) { listIssues(app, auth, req, res); });
+  http.Get(R"(/api/v1/bulletins/(\d+))", [&](Req req, Res res) { getIssue(app, auth, req, res); });
+  http.Post(R"(/api/v1/bulletins/(\d+)/entries/(\d+))",
+            [&](Req req, Res res) { editEntry(app, auth, req, res); });
+  http.Post(R"(/api/v1/bulletins/(\d+)/text)",
+            [&](Req req, Res res) { editText(app, auth, req, res); });
+  http.Post(R"(/api/v1/bulletins/(\d+)/publish)",
+            [&](Req req, Res res) { publishIssue(app, auth, req, res); });
+  http.Post(R"(/api/v1/bulletins/(\d+)/corrections)",
+            [&](Req req, Res res) { correctIssue(app, auth, req, res); });
+  http.Post(R"(/api/v1/bulletins/(\d+)/objections)",
+            [&](Req req, Res res) { recordObjection(app, auth, req, res); });
+  http.Post(R"(/api/v1/bulletins/(\d+)/objections/(\d+)/decision)",
+            [&](Req req, Res res) { decideObjection(app, auth, req, res); });
+}
+
+}  // namespace pcs::server
