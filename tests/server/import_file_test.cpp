@@ -67,11 +67,11 @@ std::string messyXlsx(const std::filesystem::path& dir) {
       {13, "DH-001", "甲先生", "13900000011", "2026-9-30", "5号楼电梯停运三天", "锦绣花园", "",
        "5号楼", "电话"},
       {14, "DH-010", "壬先生", "13900000020", "2026-10-01", "保安脱岗", "和平里小区",
-       "新城物业服务有限公司", "", "电话"},
+       "栖梧物业服务有限公司", "", "电话"},
       {15, "DH-011", "癸女士", "13900000021", "2026-10-01", "门禁损坏", "和平里小区",
-       "新城物业服务有限责任公司", "", "电话"},
+       "栖梧物业服务有限责任公司", "", "电话"},
       {16, "DH-012", "子先生", "13900000022", "2026-10-01", "水泵噪音", "和平里小区",
-       "新城物业服务（东湖）", "", "电话"},
+       "栖梧物业服务（东湖）", "", "电话"},
       {17, "DH-013", "丑女士", "13900000023", "2026-10-02", "电梯困人", "锦秀花园", "", "", "电话"},
       {18, "DH-014", "寅先生", "13900000024", "60", "屋顶漏水", "锦绣花园", "", "", "电话"},
       {19, "DH-015", "卯女士", "13900000025", "２０２６－１０－０２\xE3\x80\x80０８：３０",
@@ -193,9 +193,9 @@ std::vector<int64_t> ints(const rapidjson::Value& list) {
 void checkMessyErrors(const rapidjson::Value& report) {
   CHECK(rowsOf(report["errors"]) == std::vector<int64_t>{12, 14, 15, 16, 17, 18});
   CHECK(errorOf(report, 12) == "投诉时间“2026-13-01”不是有效日期");
-  CHECK(errorOf(report, 14) == "找不到名为“新城物业服务有限公司”的物业服务企业");
-  CHECK(errorOf(report, 15) == "找不到名为“新城物业服务有限责任公司”的物业服务企业");
-  CHECK(errorOf(report, 16) == "找不到名为“新城物业服务(东湖)”的物业服务企业");
+  CHECK(errorOf(report, 14) == "找不到名为“栖梧物业服务有限公司”的物业服务企业");
+  CHECK(errorOf(report, 15) == "找不到名为“栖梧物业服务有限责任公司”的物业服务企业");
+  CHECK(errorOf(report, 16) == "找不到名为“栖梧物业服务(东湖)”的物业服务企业");
   CHECK(errorOf(report, 17) == "找不到名为“锦秀花园”的小区（在东湖区范围内）");
   CHECK(errorOf(report, 18) == "投诉时间“60”是 Excel 的 1900-02-29，这一天并不存在");
 }
@@ -309,9 +309,9 @@ TEST_CASE("imports: a messy xlsx ledger is previewed, imported row by row, and r
   CHECK(ints(company["rows"]) == std::vector<int64_t>{14, 15, 16});
   CHECK(
       std::string(company["message"].GetString()) ==
-      "这 3 种写法看起来是同一家物业服务企业：“新城物业服务有限公司”、“新城物业服务有限责任公司”、"
-      "“新城物业服务(东湖)”；系统中没有找到它，请先登记或统一台账中的写法");
-  CHECK(count(s.app(), "SELECT COUNT(*) FROM companies WHERE name LIKE '新城%'") == 0);
+      "这 3 种写法看起来是同一家物业服务企业：“栖梧物业服务有限公司”、“栖梧物业服务有限责任公司”、"
+      "“栖梧物业服务(东湖)”；系统中没有找到它，请先登记或统一台账中的写法");
+  CHECK(count(s.app(), "SELECT COUNT(*) FROM companies WHERE name LIKE '栖梧%'") == 0);
 
   // The stored cases carry what the cells said, normalised.
   ApiResult c = clerk.get(std::string("/api/v1/cases/") + report["cases"][7]["id"].GetString());

@@ -462,10 +462,11 @@ TEST_CASE("reports: the scheduler issues last week's packages on the first worki
   setClock(s, "2025-10-06 09:00");
   CHECK(sched.runWeeklyReport(s.app().now()).skipped);
   CHECK(issued() == 0);
-  // 10-09 is the first working day after: the city and the four counties, version 1.
+  // 10-09 is the first working day after: the city and each of its twelve districts and
+  // counties, version 1.
   setClock(s, "2025-10-09 08:00");
   sched.runDue(s.app().now());
-  CHECK(issued() == 5);
+  CHECK(issued() == 13);
   auto p = pcs::server::loadPackage(s.app().db().reader(), "2025-09-29", "c01", 0);
   REQUIRE(p);
   CHECK(p->meta.version == 1);
@@ -474,7 +475,7 @@ TEST_CASE("reports: the scheduler issues last week's packages on the first worki
   // Again the next day: nothing more.
   setClock(s, "2025-10-10 08:00");
   CHECK(sched.runWeeklyReport(s.app().now()).added == 0);
-  CHECK(issued() == 5);
+  CHECK(issued() == 13);
 }
 
 TEST_CASE("reports: who may read and issue, and what is refused") {
