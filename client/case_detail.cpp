@@ -466,6 +466,7 @@ void CaseDetail::drawTimeline(Session& session) {
 void CaseDetail::beginAction(Session& session, const ActionItem& item) {
   form_ = item;
   openForm_ = true;
+  formBodyHeight_ = 0;
   formError_.clear();
   reason_.clear();
   text_.clear();
@@ -554,7 +555,7 @@ void CaseDetail::drawDispatchTargets(Session& session, float scale) {
     }
   }
   ImGui::TextUnformatted("承办单位：");
-  ImGui::BeginChild("##targets", ImVec2(0, 180 * scale), true);
+  ImGui::BeginChild("##targets", ImVec2(0, 150 * scale), true);
   for (const OrgUnit* u : dispatchCandidates(session)) {
     bool chosen = targets_[u->id];
     const std::string label = u->name + "（" + std::string(handlerNameZh(*u->handler)) + "）";
@@ -588,6 +589,11 @@ void CaseDetail::drawActionForm(Session& session, Navigator& nav, float scale) {
     return;
   }
   const FormSpec* spec = formFor(form_->action);
+  // The fields scroll inside the form when they are taller than the screen allows, so the
+  // buttons below them are always in view.
+  const float maxBody = ImGui::GetMainViewport()->Size.y * 0.6f;
+  ImGui::BeginChild("##formbody",
+                    ImVec2(0, formBodyHeight_ > 0 ? std::min(formBodyHeight_, maxBody) : maxBody));
   ImGui::Text(
       "案件 %s%s", case_.id.c_str(),
       form_->assignmentId > 0 ? ("，承办" + std::to_string(form_->assignmentId)).c_str() : "");
@@ -656,6 +662,8 @@ void CaseDetail::drawActionForm(Session& session, Navigator& nav, float scale) {
     ui::inputMultiline("##reason", reason_, ImVec2(-FLT_MIN, 70 * scale));
     exposeItem("form.reason");
   }
+  formBodyHeight_ = ImGui::GetCursorPosY();  // the height of the fields, scrolled or not
+  ImGui::EndChild();
   ui::errorText(formError_);
 
   if (theme::primaryButton(sending_ ? "正在提交…###submit" : "确定###submit",

@@ -77,7 +77,9 @@ class CaseDetail {
   // The action form being filled in.
   std::optional<ActionItem> form_;
   bool openForm_ = false;
-  bool closeForm_ = false;  // the action went through: close the form next frame
+  bool closeForm_ = false;
+  float formBodyHeight_ = 0;  // the form's fields as last laid out, to size their scroll area  //
+                              // the action went through: close the form next frame
   bool sending_ = false;
   std::string formError_;
   std::string reason_, text_, targetCase_, from_, to_;

@@ -206,7 +206,7 @@ class Client {
 }
 
 async function newClient(browser, base, name, problems) {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 },
+  const context = await browser.newContext({ viewport: { width: 1920, height: 1000 },
     deviceScaleFactor: 1, locale: "zh-CN", timezoneId: "Asia/Shanghai" });
   const page = await context.newPage();
   await page.route("**/*", (route) => {
@@ -258,7 +258,9 @@ async function lifecycle(browser, base, problems, shared) {
   const stateOf = async (id) => (await admin.get(`/api/v1/cases/${id}`)).json.case.state;
   const columnOf = async (id, columns) => {
     await c.click("tab.board");
-    await c.imeInto("board.search", "物业漏水");
+    await c.click("board.search");
+    await c.page.keyboard.press("Control+A");  // the search of the previous look
+    await c.page.keyboard.insertText("物业漏水");
     await c.page.keyboard.press("Enter");
     const card = await c.widget(`board.card.${id}`);
     for (const col of columns) {
@@ -278,6 +280,10 @@ async function lifecycle(browser, base, problems, shared) {
     await c.imeInto("intake.content", "物业漏水，楼上卫生间漏水到我家天花板，找物业三次都没人来修");
     await c.widget("intake.suggestion.0");  // routing suggestions follow the text
     await c.snap("intake");
+    // The save button sits below the form; scroll the form down to it as a user would.
+    const content = await c.widget("intake.content");
+    await c.page.mouse.move(content.x + 20, content.y + 10);
+    await c.page.mouse.wheel(0, 1500);
     await c.click("intake.submit");
     const numbers = await (async () => {
       for (let i = 0; i < 100; i++) {

@@ -55,6 +55,7 @@ function parseArgs(argv) {
     };
     if (argv[i] === "--server") args.server = path.resolve(value());
     else if (argv[i] === "--out") args.out = path.resolve(value());
+    else if (argv[i] === "--web-root") value();  // the public pages need no web build
     else throw new Error(`unknown argument ${argv[i]}`);
   }
   return args;
