@@ -110,6 +110,7 @@ bool blank(const std::string& text) {
 void CaseDetail::open(Session& session, const std::string& caseId,
                       std::vector<std::string> preferredCodes) {
   preferredCodes_ = std::move(preferredCodes);
+  notice_.clear();  // the outcome of an action belongs to the visit that took it
   if (caseId != id_) {
     id_ = caseId;
     loaded_ = false;
