@@ -9,13 +9,10 @@
 #include "pcs/date.h"
 #include "pcs/error.h"
 #include "pcs/handler.h"
+#include "route_util.h"
 
 namespace pcs::server {
 namespace {
-
-[[noreturn]] void bad(const std::string& m) {
-  throw Error(ErrorCode::InvalidInput, m);
-}
 
 // A search is a few words; the store refuses more than 100 characters anyway (case_store.cpp).
 constexpr size_t kMaxSearchBytes = 200;

@@ -27,6 +27,7 @@
 #include "pcs/serialize.h"
 #include "pcs/text_search.h"
 #include "pcs/utf8.h"
+#include "route_util.h"
 
 namespace pcs::server {
 
@@ -761,10 +762,6 @@ Case decode(const SQLite::Column& data, const std::string& id) {
   } catch (const Error& e) {
     throw Error(ErrorCode::Unavailable, "案件 " + id + " 的存储记录无法读取：" + e.what());
   }
-}
-
-std::string textOrEmpty(const SQLite::Column& col) {
-  return col.isNull() ? "" : col.getString();
 }
 
 }  // namespace

@@ -5,16 +5,12 @@
 
 #include "pcs/identity.h"
 #include "pcs/serialize.h"
+#include "route_util.h"
 
 namespace pcs::server {
 namespace {
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-void str(Writer& w, const char* key, const std::string& value) {
-  w.Key(key);
-  w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
-}
 
 std::string unitName(const Reference& ref, const std::string& id) {
   const OrgUnit* u = ref.org.find(id);

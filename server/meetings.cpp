@@ -13,6 +13,7 @@
 #include "pcs/identity.h"
 #include "pcs/utf8.h"
 #include "pcs/workflow.h"
+#include "route_util.h"
 
 namespace pcs::server {
 namespace {
@@ -24,10 +25,6 @@ constexpr size_t kMaxItemBytes = 4000;
 constexpr size_t kMaxMinutesBytes = 100000;
 constexpr size_t kMaxCasesPerApply = 200;
 constexpr int kMaxWorkingDays = 250;  // about a working year
-
-[[noreturn]] void bad(const std::string& m) {
-  throw Error(ErrorCode::InvalidInput, m);
-}
 
 std::string textOr(const SQLite::Column& c) {
   return c.isNull() ? "" : c.getString();

@@ -5,16 +5,13 @@
 #include "audit.h"
 #include "meetings.h"
 #include "pcs/error.h"
+#include "route_util.h"
 
 namespace pcs::server {
 namespace {
 
 constexpr size_t kMaxBulletinTitle = 400;
 constexpr size_t kMaxBulletinBody = 100000;
-
-[[noreturn]] void bad(const std::string& m) {
-  throw Error(ErrorCode::InvalidInput, m);
-}
 
 BulletinInput checked(App& app, const BulletinInput& in) {
   BulletinInput out = in;
@@ -36,7 +33,8 @@ void setRecipients(SQLite::Database& tx, int64_t id, const std::vector<std::stri
   SQLite::Statement del(tx, "DELETE FROM work_bulletin_recipients WHERE bulletin_id = ?");
   del.bind(1, id);
   del.exec();
-  SQLite::Statement ins(tx, "INSERT INTO work_bulletin_recipients(bulletin_id, unit_id) VALUES(?, ?)");
+  SQLite::Statement ins(tx,
+                        "INSERT INTO work_bulletin_recipients(bulletin_id, unit_id) VALUES(?, ?)");
   for (const std::string& u : units) {
     ins.reset();
     ins.bind(1, id);
@@ -91,7 +89,8 @@ void editBulletin(App& app, const CurrentUser& user, int64_t id, const BulletinI
 void publishBulletin(App& app, const CurrentUser& user, int64_t id) {
   app.db().write([&](SQLite::Database& tx) {
     if (stateOf(tx, id) != "draft") throw Error(ErrorCode::Conflict, "通报已印发");
-    SQLite::Statement count(tx, "SELECT COUNT(*) FROM work_bulletin_recipients WHERE bulletin_id = ?");
+    SQLite::Statement count(tx,
+                            "SELECT COUNT(*) FROM work_bulletin_recipients WHERE bulletin_id = ?");
     count.bind(1, id);
     count.executeStep();
     if (count.getColumn(0).getInt() == 0) {

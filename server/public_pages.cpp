@@ -24,6 +24,7 @@
 #include "app.h"
 #include "pcs/date.h"
 #include "publication.h"
+#include "route_util.h"
 #include "routes.h"
 
 namespace pcs::server {
@@ -36,32 +37,8 @@ constexpr const char* kCsp =
     "form-action 'none'; "
     "frame-ancestors 'none'";
 
-// Escapes the five characters that matter in HTML text and attribute values.
 std::string esc(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
+  return htmlEscape(s);
 }
 
 std::string monthZh(const std::string& month) {

@@ -19,6 +19,7 @@
 #include "pcs/error.h"
 #include "pcs/serialize.h"
 #include "reference_store.h"
+#include "route_util.h"
 
 namespace pcs::server {
 
@@ -438,11 +439,6 @@ void count(Tally& t, const CaseAt& k, int64_t start, int64_t end, const Referenc
 // ---- JSON -----------------------------------------------------------------------------------
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-void str(Writer& w, const char* key, const std::string& value) {
-  w.Key(key);
-  w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
-}
 
 void ids(Writer& w, const std::set<std::string>& cases) {
   w.StartArray();

@@ -11,6 +11,7 @@
 
 #include "pcs/error.h"
 #include "reports.h"
+#include "route_util.h"
 
 namespace pcs::server {
 namespace {
@@ -84,29 +85,7 @@ std::string title(const rapidjson::Document& d, const PackageMeta& m) {
 // ---- HTML -----------------------------------------------------------------------------------
 
 std::string esc(const std::string& s) {
-  std::string out;
-  for (const char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
+  return htmlEscape(s);
 }
 
 void table(std::string& h, const std::vector<std::string>& header,

@@ -22,6 +22,7 @@
 #include "pcs/error.h"
 #include "pcs/ledger.h"
 #include "pcs/workflow.h"
+#include "route_util.h"
 #include "routes.h"
 
 namespace pcs::server {
@@ -38,19 +39,6 @@ constexpr int kMaxProposals = 500;
 constexpr size_t kMaxNoteBytes = 2000;
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-[[noreturn]] void bad(const std::string& m) {
-  throw Error(ErrorCode::InvalidInput, m);
-}
-
-void str(Writer& w, const char* key, const std::string& value) {
-  w.Key(key);
-  w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
-}
-
-std::string textOrEmpty(const SQLite::Column& col) {
-  return col.isNull() ? "" : col.getString();
-}
 
 int64_t idFrom(const httplib::Request& req, const char* what) {
   const std::string text = req.matches[1];

@@ -19,6 +19,7 @@
 #include "json.h"
 #include "pcs/error.h"
 #include "pcs/serialize.h"
+#include "route_util.h"
 #include "routes.h"
 
 namespace pcs::server {
@@ -28,10 +29,6 @@ constexpr const char* kJson = "application/json; charset=utf-8";
 constexpr size_t kMaxIdBytes = 64;
 
 // ---- helpers --------------------------------------------------------------------------------
-
-[[noreturn]] void bad(const std::string& m) {
-  throw Error(ErrorCode::InvalidInput, m);
-}
 
 // For the statuses pcs::Error has no code for (413, 415).
 void fail(httplib::Response& res, int status, const std::string& message) {

@@ -19,6 +19,7 @@
 #include "pcs/routing.h"
 #include "pcs/serialize.h"
 #include "reference_store.h"
+#include "route_util.h"
 #include "routes.h"
 #include "routing_learning.h"
 
@@ -27,10 +28,6 @@ namespace {
 
 constexpr const char* kJson = "application/json; charset=utf-8";
 constexpr size_t kMaxContent = 20000;  // bytes of complaint text, about 6,000 characters
-
-[[noreturn]] void bad(const std::string& m) {
-  throw Error(ErrorCode::InvalidInput, m);
-}
 
 // The picker lists' `limit` (1-500, default 20): the intake form asks for a few matches, the
 // client's name lookups for all estates and companies of a city at once.

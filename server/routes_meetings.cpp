@@ -11,6 +11,7 @@
 #include "json_body.h"
 #include "meetings.h"
 #include "pcs/error.h"
+#include "route_util.h"
 #include "routes.h"
 #include "supervision_items.h"
 
@@ -20,10 +21,6 @@ namespace {
 // ---- helpers --------------------------------------------------------------------------------
 
 constexpr const char* kJson = "application/json; charset=utf-8";
-
-[[noreturn]] void bad(const std::string& m) {
-  throw Error(ErrorCode::InvalidInput, m);
-}
 
 int64_t idAt(const httplib::Request& req, size_t i, const char* what) {
   const std::string text = req.matches[i];
@@ -283,13 +280,13 @@ void registerMeetingRoutes(httplib::Server& http, App& app, Auth& auth) {
     requireEdit(c.access);
     created(res, createBulletin(app, c.user, bulletinInput(JsonBody(req.body))));
   });
-  http.Post(
-      R"(/api/v1/work-bulletins/(\d+)/edit)", [&](const httplib::Request& req, httplib::Response& res) {
-        const Caller c = caller(app, auth, req);
-        requireEdit(c.access);
-        editBulletin(app, c.user, idAt(req, 1, "bulletin"), bulletinInput(JsonBody(req.body)));
-        ok(res);
-      });
+  http.Post(R"(/api/v1/work-bulletins/(\d+)/edit)", [&](const httplib::Request& req,
+                                                        httplib::Response& res) {
+    const Caller c = caller(app, auth, req);
+    requireEdit(c.access);
+    editBulletin(app, c.user, idAt(req, 1, "bulletin"), bulletinInput(JsonBody(req.body)));
+    ok(res);
+  });
   http.Post(R"(/api/v1/work-bulletins/(\d+)/publish)",
             [&](const httplib::Request& req, httplib::Response& res) {
               const Caller c = caller(app, auth, req);

@@ -35,6 +35,7 @@
 #include "pcs/utf8.h"
 #include "pcs/workflow.h"
 #include "reference_store.h"
+#include "route_util.h"
 #include "routes.h"
 
 namespace pcs::server {
@@ -48,10 +49,6 @@ constexpr size_t kMaxClientName = 100;
 constexpr size_t kMaxRequestIds = 100;
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-[[noreturn]] void bad(const std::string& m) {
-  throw Error(ErrorCode::InvalidInput, m);
-}
 
 // True when `s` is well-formed UTF-8 without control characters other than tab and newlines.
 bool cleanText(std::string_view s) {

@@ -28,6 +28,7 @@
 #include "pcs/error.h"
 #include "publication.h"
 #include "publication_access.h"
+#include "route_util.h"
 #include "routes.h"
 
 namespace pcs::server {
@@ -42,19 +43,6 @@ constexpr size_t kMaxTitleBytes = 300;
 constexpr int kMaxListed = 200;
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-[[noreturn]] void bad(const std::string& m) {
-  throw Error(ErrorCode::InvalidInput, m);
-}
-
-void str(Writer& w, const char* key, const std::string& value) {
-  w.Key(key);
-  w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
-}
-
-std::string textOrEmpty(const SQLite::Column& c) {
-  return c.isNull() ? "" : c.getString();
-}
 
 int64_t idAt(const httplib::Request& req, size_t i, const char* what) {
   const std::string text = req.matches[i];

@@ -19,6 +19,7 @@
 #include "json_body.h"
 #include "pcs/error.h"
 #include "reports.h"
+#include "route_util.h"
 #include "routes.h"
 
 namespace pcs::server {
@@ -29,10 +30,6 @@ constexpr const char* kHtml = "text/html; charset=utf-8";
 constexpr const char* kXlsxType =
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 constexpr int kMaxListed = 500;
-
-[[noreturn]] void bad(const std::string& m) {
-  throw Error(ErrorCode::InvalidInput, m);
-}
 
 // What a user may do with packages.
 struct Access {

@@ -10,6 +10,7 @@
 #include "audit.h"
 #include "case_store.h"
 #include "pcs/error.h"
+#include "route_util.h"
 
 namespace pcs::server {
 namespace {
@@ -19,10 +20,6 @@ namespace {
 constexpr size_t kMaxTitle = 400;
 constexpr size_t kMaxText = 20000;
 constexpr size_t kMaxLinkedCases = 200;
-
-[[noreturn]] void bad(const std::string& m) {
-  throw Error(ErrorCode::InvalidInput, m);
-}
 
 // "YYYY-MM" of a date.
 std::string monthOf(Date d) {

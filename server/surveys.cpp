@@ -10,16 +10,13 @@
 #include "pcs/error.h"
 #include "pcs/identity.h"
 #include "pcs/utf8.h"
+#include "route_util.h"
 
 namespace pcs::server {
 
 namespace {
 
 constexpr size_t kMaxHouseholdBytes = 100;
-
-[[noreturn]] void bad(const std::string& m) {
-  throw Error(ErrorCode::InvalidInput, m);
-}
 
 // 〇 零 一 .. 九 as a digit, or -1.
 int chineseDigit(char32_t c) {

@@ -23,6 +23,7 @@
 #include "pcs/identity.h"
 #include "publication_access.h"
 #include "reference_store.h"
+#include "route_util.h"
 #include "routes.h"
 #include "surveys.h"
 
@@ -37,15 +38,6 @@ constexpr size_t kMaxStaffItems = 1000;
 constexpr int kMaxListed = 200;
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-[[noreturn]] void bad(const std::string& m) {
-  throw Error(ErrorCode::InvalidInput, m);
-}
-
-void str(Writer& w, const char* key, const std::string& value) {
-  w.Key(key);
-  w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
-}
 
 int64_t idFrom(const httplib::Request& req, const char* what) {
   const std::string text = req.matches[1];
