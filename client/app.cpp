@@ -41,6 +41,7 @@ App::App(std::vector<unsigned char> fontBytes)
   session_.net().setSessionEndedHandler([this] {
     if (!session_.signedIn()) return;
     session_.end();
+    resetScreens();
     loginPanel_.setNotice("会话已过期或已在别处退出，请重新登录。");
   });
 }
@@ -94,9 +95,24 @@ void App::caseChanged(const std::string&) {
   supervision_.invalidate();
 }
 
+void App::resetScreens() {
+  // Nothing one user saw may show to the next one on this browser: every screen starts over.
+  // Answers still in flight for the old screens are dropped (each checks its case id, its list
+  // generation or its query before using an answer).
+  board_ = Board{};
+  intake_ = Intake{};
+  detail_ = CaseDetail{};
+  supervision_ = Supervision{};
+  meeting_ = MeetingMode{};
+  reports_ = ReportsScreen{};
+  import_ = ImportScreen{};
+  screen_ = ScreenId::Board;
+}
+
 void App::signOut() {
   session_.net().post("/api/v1/auth/logout", "{}", [](const Response&) {});
   session_.end();
+  resetScreens();
   loginPanel_.setNotice("已退出登录。");
   screen_ = ScreenId::Board;
 }
@@ -201,6 +217,9 @@ void App::drawScreen(const CanvasSize& canvas, float top, float bottom) {
       break;
     case ScreenId::Import:
       import_.draw(session_, *this, s);
+      break;
+    case ScreenId::Reports:
+      reports_.draw(session_, *this, s);
       break;
     case ScreenId::Meeting:
       break;  // drawn full screen by layout()

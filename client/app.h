@@ -49,6 +49,7 @@ class App : public Navigator {
   void drawTabs(float scale);
   void drawScreen(const CanvasSize& canvas, float top, float bottom);
   void signOut();
+  void resetScreens();
 
   Session session_;
   Fonts fonts_;

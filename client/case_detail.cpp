@@ -238,7 +238,9 @@ void CaseDetail::drawSummary(Session& session, float scale) {
     ui::fieldRow("投诉时间", ui::timeText(c.receivedAt));
     ui::fieldRow("登记时间", ui::timeText(c.registeredAt));
     ui::fieldRow("来源渠道", pcs::channelZh(c.channel));
-    if (!c.externalRef.empty()) ui::fieldRow("工单编号", c.externalRef);
+    // "import:<hash>" is the identity of an imported row without a number, not a work order.
+    if (!c.externalRef.empty() && c.externalRef.rfind("import:", 0) != 0)
+      ui::fieldRow("工单编号", c.externalRef);
     std::string who = c.complainant.name.empty() ? "（未留姓名）" : c.complainant.name;
     who += "  " + (contactText_.empty() ? c.complainant.contact : contactText_);
     ui::fieldRow("投诉人", who);

@@ -60,6 +60,12 @@ void Intake::draw(Session& session, Navigator& nav, float scale) {
   ImGui::BeginChild("##intake", ImVec2(0, 0), false);
   const float half = ImGui::GetContentRegionAvail().x * 0.5f;
   ImGui::BeginChild("##form", ImVec2(half - 8 * scale, 0), false);
+  // The save button also heads the form, so a short screen never hides it below the fold.
+  if (theme::primaryButton(sending_ ? "正在保存…###savetop" : "保存登记###savetop",
+                           ImVec2(160 * scale, 0)) &&
+      !sending_)
+    submit(session, nav);
+  exposeItem("intake.submit.top");
   ImGui::SeparatorText("投诉信息");
   const float labelWidth = 96 * scale;
   auto label = [&](const char* text) {

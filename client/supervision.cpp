@@ -15,6 +15,8 @@ namespace pcs::client {
 namespace {
 
 const std::string kOverdue = "overdue=true";
+// The drill-down's "handler" for overdue cases that were never dispatched.
+const std::string kNotDispatched = "not_dispatched";
 
 std::string lateText(const CaseSummary& c) {
   return c.workingDaysLeft < 0 ? "逾期" + std::to_string(-c.workingDaysLeft) + "个工作日"
@@ -82,7 +84,9 @@ void Supervision::drawDrillDown(Session& session, Navigator& nav, float scale) {
   }
   if (!handler_.empty()) {
     ImGui::SameLine(), ImGui::TextUnformatted(">"), ImGui::SameLine();
-    if (ImGui::SmallButton(ui::handlerZh(handler_).c_str())) company_.clear();
+    const std::string name =
+        handler_ == kNotDispatched ? std::string("尚未分转") : ui::handlerZh(handler_);
+    if (ImGui::SmallButton(name.c_str())) company_.clear();
     exposeItem("drill.crumb.handler");
   }
   if (!company_.empty()) {
@@ -136,6 +140,21 @@ void Supervision::drawHandlers(Session& session) {
   ImGui::TableSetupColumn("逾期案件");
   ImGui::TableHeadersRow();
   const std::string base = kOverdue + "&county=" + urlEncode(county_);
+  // Cases late before any dispatch sit with the county's property authority, not a handler.
+  {
+    const int64_t n = count(session, base + "&state=registered");
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    if (ImGui::Selectable("尚未分转（县区住建部门待分转）", false,
+                          ImGuiSelectableFlags_SpanAllColumns))
+      handler_ = kNotDispatched;
+    exposeItem("drill.handler.not_dispatched");
+    ImGui::TableNextColumn();
+    if (n > 0)
+      ui::badge("▲ " + std::to_string(n), theme::kOverdueBg, theme::kOnBrand);
+    else
+      ImGui::TextUnformatted(n < 0 ? "…" : "0");
+  }
   for (const HandlerInfo& h : handlers()) {
     const int64_t n = count(session, base + "&handler=" + std::string(h.key));
     ImGui::TableNextRow();
@@ -155,7 +174,8 @@ void Supervision::drawHandlers(Session& session) {
 
 void Supervision::drawCompanies(Session& session) {
   cases_.setQuery(session, kOverdue + "&order=due&county=" + urlEncode(county_) +
-                               "&handler=" + urlEncode(handler_));
+                               (handler_ == kNotDispatched ? std::string("&state=registered")
+                                                           : "&handler=" + urlEncode(handler_)));
   if (casesStale_) {
     casesStale_ = false;
     cases_.reload(session);

@@ -41,7 +41,13 @@ class Supervision {
   CaseList cases_;  // the overdue cases of county_ + handler_
   bool casesStale_ = false;
   std::map<std::string, int64_t> counts_;
-  uint64_t generation_ = 1;
+  // Starts from a process-wide counter, so answers meant for a screen that was replaced (a new
+  // user signed in) never match this one's generation.
+  uint64_t generation_ = nextGeneration();
+  static uint64_t nextGeneration() {
+    static uint64_t counter = 0;
+    return counter += 1000000;
+  }
   std::vector<Proposal> proposals_;
   bool proposalsLoaded_ = false;
   bool proposalsLoading_ = false;

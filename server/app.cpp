@@ -41,6 +41,7 @@ App::App(const Options& options)
       clock_([] { return static_cast<int64_t>(std::time(nullptr)); }),
       routingLearning_(std::make_unique<RoutingLearning>()) {
   std::filesystem::create_directories(options.dataDir);
+  dataLock_ = std::make_unique<DataLock>(options.dataDir);
   DbOptions dbo;
   dbo.path = options.dataDir + "/pcs.db";
   dbo.synchronousFull = options.synchronousFull;

@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 
+#include "data_lock.h"
 #include "db.h"
 #include "options.h"
 #include "pcs/calendar.h"
@@ -50,6 +51,9 @@ class App {
 
  private:
   Options options_;
+  // Held while this App runs on the folder; a second App on the same folder (tests reopening
+  // a database) simply does not hold it. `pcs-server restore` refuses while it is held.
+  std::unique_ptr<DataLock> dataLock_;
   std::unique_ptr<Database> db_;
   mutable std::mutex referenceMutex_;
   std::shared_ptr<const Reference> reference_;

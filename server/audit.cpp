@@ -3,6 +3,8 @@
 #include <SQLiteCpp/Statement.h>
 #include <sodium.h>
 
+#include "db.h"
+
 namespace pcs::server {
 namespace {
 
@@ -41,25 +43,25 @@ int64_t appendAudit(SQLite::Database& tx, const AuditEntry& entry) {
   int64_t seq = 1;
   std::string prev = kGenesis;
   {
-    SQLite::Statement last(tx, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
-    if (last.executeStep()) {
-      seq = last.getColumn(0).getInt64() + 1;
-      prev = last.getColumn(1).getString();
+    CachedStatement last(tx, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
+    if (last->executeStep()) {
+      seq = last->getColumn(0).getInt64() + 1;
+      prev = last->getColumn(1).getString();
     }
   }
-  SQLite::Statement insert(tx,
-                           "INSERT INTO audit(seq, at, user_id, unit_id, action, subject, detail, "
-                           "prev_hash, hash) VALUES(?,?,?,?,?,?,?,?,?)");
-  insert.bind(1, static_cast<int64_t>(seq));
-  insert.bind(2, static_cast<int64_t>(entry.at));
-  insert.bind(3, entry.userId);
-  insert.bind(4, entry.unitId);
-  insert.bind(5, entry.action);
-  insert.bind(6, entry.subject);
-  insert.bind(7, entry.detail);
-  insert.bind(8, prev);
-  insert.bind(9, auditHash(prev, seq, entry));
-  insert.exec();
+  CachedStatement insert(tx,
+                         "INSERT INTO audit(seq, at, user_id, unit_id, action, subject, detail, "
+                         "prev_hash, hash) VALUES(?,?,?,?,?,?,?,?,?)");
+  insert->bind(1, static_cast<int64_t>(seq));
+  insert->bind(2, static_cast<int64_t>(entry.at));
+  insert->bind(3, entry.userId);
+  insert->bind(4, entry.unitId);
+  insert->bind(5, entry.action);
+  insert->bind(6, entry.subject);
+  insert->bind(7, entry.detail);
+  insert->bind(8, prev);
+  insert->bind(9, auditHash(prev, seq, entry));
+  insert->exec();
   return seq;
 }
 

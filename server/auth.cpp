@@ -427,7 +427,7 @@ UserRecord Auth::updateUser(const std::string& id, const UserChange& change,
     newHash = hashPassword(*change.password);
   }
 
-  return app_.db().write([&](SQLite::Database& tx) {
+  UserRecord updated = app_.db().write([&](SQLite::Database& tx) {
     const int64_t now = app_.now();
     const auto old = selectUser(tx, id);
     if (!old) throw Error(ErrorCode::NotFound, "用户 '" + id + "' 不存在");
@@ -496,6 +496,8 @@ UserRecord Auth::updateUser(const std::string& id, const UserChange& change,
     audit(tx, now, by.userId, by.unitId, "user.update", "user:" + id, detail);
     return next;
   });
+  forgetSessions();  // deactivation, a reset password or new roles apply from now on
+  return updated;
 }
 
 std::vector<UserRecord> Auth::listUsers() {
@@ -538,6 +540,7 @@ LoginResult Auth::login(std::string_view rawLogin, std::string_view password,
 
   enum class Outcome { Ok, BadCredentials, Deactivated };
   LoginResult result;
+  bool pruned = false;  // expired sessions were removed
   const Outcome outcome = app_.db().write([&](SQLite::Database& tx) {
     const int64_t now = app_.now();
     // Again under the write lock: attempts that were in flight together must not get past the
@@ -589,6 +592,7 @@ LoginResult Auth::login(std::string_view rawLogin, std::string_view password,
     // Occasional housekeeping, in this transaction because it holds the write lock anyway.
     if (now - lastPrune_.load() >= 3600) {
       lastPrune_ = now;
+      pruned = true;
       SQLite::Statement dropSessions(
           tx, "DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?");
       dropSessions.bind(1, now - kExpiredSessionKeepSeconds);
@@ -605,6 +609,7 @@ LoginResult Auth::login(std::string_view rawLogin, std::string_view password,
     return Outcome::Ok;
   });
 
+  if (pruned) forgetSessions();
   if (outcome == Outcome::BadCredentials) throw Unauthorized(kBadCredentials);
   if (outcome == Outcome::Deactivated)
     throw Error(ErrorCode::Forbidden, "该账号已停用，请联系系统管理员");
@@ -618,6 +623,7 @@ void Auth::logout(const CurrentUser& user) {
     del.exec();
     audit(tx, app_.now(), user.id, user.unitId, "auth.logout", "user:" + user.id, "退出登录");
   });
+  forgetSessions();
 }
 
 void Auth::changePassword(const CurrentUser& user, std::string_view oldPassword,
@@ -654,6 +660,7 @@ void Auth::changePassword(const CurrentUser& user, std::string_view oldPassword,
     audit(tx, now, user.id, user.unitId, "auth.password_change", "user:" + user.id,
           "修改密码；结束其他会话 " + std::to_string(ended) + " 个");
   });
+  forgetSessions();
 }
 
 Auth::SessionState Auth::lookup(const httplib::Request& req, CurrentUser& out) {
@@ -661,28 +668,40 @@ Auth::SessionState Auth::lookup(const httplib::Request& req, CurrentUser& out) {
   if (!token || token->empty()) return SessionState::None;
   if (token->size() != kTokenChars) return SessionState::Unknown;
   const std::string hash = sha256Hex(*token);
+  const int64_t now = app_.now();
 
-  SQLite::Statement q(app_.db().reader(),
+  CachedSession entry;
+  if (auto cached = cachedSession(hash)) {
+    entry = std::move(*cached);
+  } else {
+    // Read before the database: a change committed after this point bumps the generation, so
+    // what is read here is never used once that change has been answered.
+    entry.generation = sessionGeneration_.load(std::memory_order_acquire);
+    entry.readAt = std::chrono::steady_clock::now();
+    CachedStatement q(app_.db().reader(),
                       "SELECT s.user_id, s.csrf_token, s.last_seen_at, s.expires_at, u.login, "
                       "u.display_name, u.unit_id, u.roles, u.active "
                       "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?");
-  q.bind(1, hash);
-  if (!q.executeStep() || q.getColumn(8).getInt() == 0) return SessionState::Unknown;
-  const int64_t lastSeen = q.getColumn(2).getInt64();
-  const int64_t expiresAt = q.getColumn(3).getInt64();
-  const int64_t now = app_.now();
-  if (now >= expiresAt || now - lastSeen >= kSessionIdleSeconds) return SessionState::Expired;
+    q->bind(1, hash);
+    if (!q->executeStep() || q->getColumn(8).getInt() == 0) return SessionState::Unknown;
+    entry.lastSeen = q->getColumn(2).getInt64();
+    entry.expiresAt = q->getColumn(3).getInt64();
+    CurrentUser& u = entry.user;
+    u.id = q->getColumn(0).getString();
+    u.csrfToken = q->getColumn(1).getString();
+    u.login = q->getColumn(4).getString();
+    u.displayName = q->getColumn(5).getString();
+    u.unitId = q->getColumn(6).getString();
+    u.roles = rolesFromStored(q->getColumn(7).getString(), u.id);
+    u.sessionHash = hash;
+    // Remembered whatever the clock says: expiry is checked on every use, as below.
+    rememberSession(hash, entry);
+  }
+  if (now >= entry.expiresAt || now - entry.lastSeen >= kSessionIdleSeconds)
+    return SessionState::Expired;
+  out = std::move(entry.user);
 
-  out.id = q.getColumn(0).getString();
-  out.csrfToken = q.getColumn(1).getString();
-  out.login = q.getColumn(4).getString();
-  out.displayName = q.getColumn(5).getString();
-  out.unitId = q.getColumn(6).getString();
-  out.roles = rolesFromStored(q.getColumn(7).getString(), out.id);
-  out.sessionHash = hash;
-  q.reset();
-
-  if (now - lastSeen >= kLastSeenWriteSeconds) {
+  if (now - entry.lastSeen >= kLastSeenWriteSeconds) {
     app_.db().write([&](SQLite::Database& tx) {
       SQLite::Statement touch(
           tx, "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ? AND last_seen_at < ?");
@@ -691,8 +710,40 @@ Auth::SessionState Auth::lookup(const httplib::Request& req, CurrentUser& out) {
       touch.bind(3, now);
       touch.exec();
     });
+    noteLastSeen(hash, now);
   }
   return SessionState::Valid;
+}
+
+std::optional<Auth::CachedSession> Auth::cachedSession(const std::string& hash) {
+  const uint64_t generation = sessionGeneration_.load(std::memory_order_acquire);
+  const auto oldest = std::chrono::steady_clock::now() - std::chrono::milliseconds(kSessionCacheMs);
+  std::lock_guard<std::mutex> lock(sessionCacheMutex_);
+  auto it = sessionCache_.find(hash);
+  if (it == sessionCache_.end()) return std::nullopt;
+  if (it->second.generation != generation || it->second.readAt < oldest) {
+    sessionCache_.erase(it);
+    return std::nullopt;
+  }
+  return it->second;
+}
+
+void Auth::rememberSession(const std::string& hash, CachedSession entry) {
+  std::lock_guard<std::mutex> lock(sessionCacheMutex_);
+  if (sessionCache_.size() >= kSessionCacheMaxEntries) sessionCache_.clear();
+  sessionCache_[hash] = std::move(entry);
+}
+
+void Auth::noteLastSeen(const std::string& hash, int64_t lastSeen) {
+  std::lock_guard<std::mutex> lock(sessionCacheMutex_);
+  auto it = sessionCache_.find(hash);
+  if (it != sessionCache_.end() && it->second.lastSeen < lastSeen) it->second.lastSeen = lastSeen;
+}
+
+void Auth::forgetSessions() {
+  sessionGeneration_.fetch_add(1, std::memory_order_acq_rel);
+  std::lock_guard<std::mutex> lock(sessionCacheMutex_);
+  sessionCache_.clear();
 }
 
 std::optional<CurrentUser> Auth::authenticate(const httplib::Request& req) {

@@ -14,13 +14,16 @@
 // TooManyAttempts (429 with Retry-After); no free hashing slot throws pcs::Error(Unavailable).
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <semaphore>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "pcs/workflow.h"
@@ -67,6 +70,13 @@ inline constexpr int64_t kSessionAbsoluteSeconds = 12 * 3600;
 // The idle timeout is therefore exact to within this interval (a session may end up to a
 // minute early, never late).
 inline constexpr int64_t kLastSeenWriteSeconds = 60;
+// Valid sessions are remembered in memory (session -> user) so a request does not read the
+// sessions and users tables each time. Every change this server makes to an account or a session
+// (logout, deactivation, password change or reset, role or unit change) empties the memory
+// before its answer is sent, so it takes effect at once; an entry is also re-read after this
+// many milliseconds, which bounds how long a change made outside this process goes unseen.
+inline constexpr int kSessionCacheMs = 2000;
+inline constexpr size_t kSessionCacheMaxEntries = 10000;  // emptied whole when full
 // Expired session rows are kept this long so their holder is told "expired" rather than "not
 // logged in", then removed at a later login.
 inline constexpr int64_t kExpiredSessionKeepSeconds = 24 * 3600;
@@ -103,8 +113,8 @@ class TooManyAttempts : public std::runtime_error {
 
 // ---- users ----------------------------------------------------------------------------------
 
-// The user behind a request, read fresh from the users table on every request, so a changed
-// role or unit takes effect at once.
+// The user behind a request, read from the users table (or the session cache, which every
+// change of an account empties), so a changed role or unit takes effect at once.
 struct CurrentUser {
   std::string id, login, displayName, unitId;
   std::vector<pcs::Role> roles;
@@ -224,6 +234,18 @@ class Auth {
   enum class SessionState { None, Unknown, Expired, Valid };
   SessionState lookup(const httplib::Request& req, CurrentUser& out);
   CurrentUser require(const httplib::Request& req, httplib::Response* res);
+  // The session cache (kSessionCacheMs): a valid session as last read from the database.
+  struct CachedSession {
+    CurrentUser user;
+    int64_t lastSeen = 0, expiresAt = 0;
+    uint64_t generation = 0;  // sessionGeneration_ before the read
+    std::chrono::steady_clock::time_point readAt;
+  };
+  std::optional<CachedSession> cachedSession(const std::string& hash);
+  void rememberSession(const std::string& hash, CachedSession entry);
+  void noteLastSeen(const std::string& hash, int64_t lastSeen);
+  // Called after every committed change of users or sessions: no cached entry is used again.
+  void forgetSessions();
   bool verifyPassword(const std::string& hash, std::string_view password);
   void pruneOccasionally(int64_t now);
 
@@ -232,6 +254,9 @@ class Auth {
   std::string dummyHash_;  // verified for unknown logins so they cost what known ones cost
   std::counting_semaphore<kMaxConcurrentHashes> hashSlots_{kMaxConcurrentHashes};
   std::atomic<int64_t> lastPrune_{0};
+  std::atomic<uint64_t> sessionGeneration_{0};
+  std::mutex sessionCacheMutex_;
+  std::unordered_map<std::string, CachedSession> sessionCache_;  // by token hash
 };
 
 // Reads and validates role keys ("admin", "handler", ...); throws InvalidInput naming a bad one.

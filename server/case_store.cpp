@@ -23,6 +23,7 @@
 #include <charconv>
 
 #include "case_store_sql.h"
+#include "db.h"
 #include "pcs/error.h"
 #include "pcs/serialize.h"
 #include "pcs/text_search.h"
@@ -647,36 +648,41 @@ int bindCase(SQLite::Statement& st, int first, const Case& c, const std::string&
 // Rewrites the rows that hang off a case: its assignments and its full-text row.
 void writeChildren(SQLite::Database& tx, int64_t seq, const Case& c) {
   {
-    SQLite::Statement del(tx, "DELETE FROM assignments WHERE case_seq = ?");
-    del.bind(1, seq);
-    del.exec();
+    CachedStatement del(tx, "DELETE FROM assignments WHERE case_seq = ?");
+    del->bind(1, seq);
+    del->exec();
   }
-  SQLite::Statement ins(tx,
+  if (!c.assignments.empty()) {
+    CachedStatement ins(tx,
                         "INSERT INTO assignments(case_seq, assignment_id, unit_id, handler, "
                         "state, due, answered_late) VALUES(?,?,?,?,?,?,?)");
-  for (const Assignment& a : c.assignments) {
-    ins.bind(1, seq);
-    ins.bind(2, int64_t{a.id});
-    ins.bind(3, a.unitId);
-    ins.bind(4, std::string(handlerKey(a.handler)));
-    ins.bind(5, assignmentStateKey(a.state));
-    const std::optional<int32_t> due = assignmentDue(a);
-    bindOptional(ins, 6, due ? std::optional<int64_t>(*due) : std::nullopt);
-    ins.bind(7, int64_t{answeredLate(a) ? 1 : 0});
-    ins.exec();
-    ins.reset();
-    ins.clearBindings();
+    for (const Assignment& a : c.assignments) {
+      ins->bind(1, seq);
+      ins->bind(2, int64_t{a.id});
+      ins->bind(3, a.unitId);
+      ins->bind(4, std::string(handlerKey(a.handler)));
+      ins->bind(5, assignmentStateKey(a.state));
+      const std::optional<int32_t> due = assignmentDue(a);
+      bindOptional(*ins, 6, due ? std::optional<int64_t>(*due) : std::nullopt);
+      ins->bind(7, int64_t{answeredLate(a) ? 1 : 0});
+      ins->exec();
+      ins->reset();
+      ins->clearBindings();
+    }
   }
 
-  {
-    SQLite::Statement del(tx, "DELETE FROM cases_fts WHERE rowid = ?");
-    del.bind(1, seq);
-    del.exec();
-  }
-  SQLite::Statement fts(tx, "INSERT INTO cases_fts(rowid, terms) VALUES(?, ?)");
-  fts.bind(1, seq);
-  fts.bind(2, case_sql::ftsTerms(c));
-  fts.exec();
+  // The full-text row is written at the end of the group commit (see deferToCommit).
+  Database::deferToCommit(tx, [seq, terms = case_sql::ftsTerms(c)](SQLite::Database& db) {
+    {
+      CachedStatement del(db, "DELETE FROM cases_fts WHERE rowid = ?");
+      del->bind(1, seq);
+      del->exec();
+    }
+    CachedStatement fts(db, "INSERT INTO cases_fts(rowid, terms) VALUES(?, ?)");
+    fts->bind(1, seq);
+    fts->bind(2, terms);
+    fts->exec();
+  });
 }
 
 void requireId(const Case& c) {
@@ -689,12 +695,12 @@ std::string CaseStore::nextCaseId(SQLite::Database& tx, int year) {
   if (year < 1 || year > 9999)
     throw Error(ErrorCode::InvalidInput, "年份无效：" + std::to_string(year));
   // `next` is the number the following call hands out.
-  SQLite::Statement st(tx,
-                       "INSERT INTO case_counters(year, next) VALUES(?, 2) "
-                       "ON CONFLICT(year) DO UPDATE SET next = next + 1 RETURNING next - 1");
-  st.bind(1, int64_t{year});
-  if (!st.executeStep()) throw std::runtime_error("case_counters returned no number");
-  const int64_t n = st.getColumn(0).getInt64();
+  CachedStatement st(tx,
+                     "INSERT INTO case_counters(year, next) VALUES(?, 2) "
+                     "ON CONFLICT(year) DO UPDATE SET next = next + 1 RETURNING next - 1");
+  st->bind(1, int64_t{year});
+  if (!st->executeStep()) throw std::runtime_error("case_counters returned no number");
+  const int64_t n = st->getColumn(0).getInt64();
   // Six digits as the format shows; past 999999 in one year the number simply grows longer.
   std::string digits = std::to_string(n);
   if (digits.size() < 6) digits.insert(0, 6 - digits.size(), '0');
@@ -706,21 +712,23 @@ std::string CaseStore::nextCaseId(SQLite::Database& tx, int year) {
 void CaseStore::insert(SQLite::Database& tx, const Case& c, int64_t now) {
   requireId(c);
   {
-    SQLite::Statement exists(tx, "SELECT 1 FROM cases WHERE id = ?");
-    exists.bind(1, c.id);
-    if (exists.executeStep()) throw Error(ErrorCode::Conflict, "案件编号已存在：" + c.id);
+    CachedStatement exists(tx, "SELECT 1 FROM cases WHERE id = ?");
+    exists->bind(1, c.id);
+    if (exists->executeStep()) throw Error(ErrorCode::Conflict, "案件编号已存在：" + c.id);
   }
   const std::string record = toBinary(c);
-  std::string columns, placeholders;
-  for (const char* name : kCaseColumns) {
-    columns += std::string(", ") + name;
-    placeholders += ", ?";
-  }
-  SQLite::Statement st(
-      tx, "INSERT INTO cases(id, version" + columns + ") VALUES(?, 1" + placeholders + ")");
-  st.bind(1, c.id);
-  bindCase(st, 2, c, record, now);
-  st.exec();
+  static const std::string kInsertSql = [] {
+    std::string columns, placeholders;
+    for (const char* name : kCaseColumns) {
+      columns += std::string(", ") + name;
+      placeholders += ", ?";
+    }
+    return "INSERT INTO cases(id, version" + columns + ") VALUES(?, 1" + placeholders + ")";
+  }();
+  CachedStatement st(tx, kInsertSql);
+  st->bind(1, c.id);
+  bindCase(*st, 2, c, record, now);
+  st->exec();
   writeChildren(tx, tx.getLastInsertRowid(), c);
 }
 
@@ -767,10 +775,10 @@ Case decode(const SQLite::Column& data, const std::string& id) {
 }  // namespace
 
 std::optional<StoredCase> CaseStore::load(SQLite::Database& db, const std::string& id) {
-  SQLite::Statement st(db, "SELECT data, version FROM cases WHERE id = ?");
-  st.bind(1, id);
-  if (!st.executeStep()) return std::nullopt;
-  StoredCase out{decode(st.getColumn(0), id), st.getColumn(1).getInt64()};
+  CachedStatement st(db, "SELECT data, version FROM cases WHERE id = ?");
+  st->bind(1, id);
+  if (!st->executeStep()) return std::nullopt;
+  StoredCase out{decode(st->getColumn(0), id), st->getColumn(1).getInt64()};
   return out;
 }
 
@@ -779,9 +787,9 @@ bool CaseStore::visible(SQLite::Database& db, const std::string& id, const Visib
   w.add("c.id = ?");
   w.bind(id);
   case_sql::addVisibility(w, v);
-  SQLite::Statement st(db, "SELECT 1 FROM cases c" + w.sql());
-  case_sql::bindAll(st, {"", std::move(w.params)});
-  return st.executeStep();
+  CachedStatement st(db, "SELECT 1 FROM cases c" + w.sql());
+  case_sql::bindAll(*st, {"", std::move(w.params)});
+  return st->executeStep();
 }
 
 CasePage CaseStore::list(SQLite::Database& db, const CaseFilter& f, const Visibility& v,

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "audit.h"
+#include "data_lock.h"
 #include "db.h"
 #include "options.h"
 
@@ -53,6 +54,10 @@ bool runCommand(const std::vector<std::string>& args, int& exitCode) {
       std::printf("backup written to %s\n", a.file.c_str());
     } else if (name == "restore") {
       const CommandArgs a = parse(args, true);
+      // A server still running on the folder would keep writing to the file being replaced.
+      if (!DataLock(a.dataDir).held())
+        throw std::invalid_argument("a pcs-server is running on " + a.dataDir +
+                                    "; stop it before restoring");
       restoreBackup(a.file, dbPath(a));
       std::printf("restored %s from %s\n", dbPath(a).c_str(), a.file.c_str());
     } else {

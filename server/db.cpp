@@ -12,6 +12,70 @@
 namespace pcs::server {
 namespace {
 std::atomic<uint64_t> g_nextInstance{1};
+
+// ---- statement caches ---------------------------------------------------------------------
+// A CachedStatement finds its connection's cache through the calling thread's note of the
+// reader it was last given and of the writer while it runs a batch. Bumped when any Database
+// goes away: a connection opened later may reuse the address of one that went with it, so a
+// note older than the last closing is not trusted (the next reader() call renews it).
+std::atomic<uint64_t> g_closedDatabases{0};
+
+struct CacheNote {
+  const SQLite::Database* connection = nullptr;
+  StatementCache* statements = nullptr;
+  uint64_t closed = 0;  // g_closedDatabases when the note was made
+  // The writer only: where deferToCommit puts work of the write that is running.
+  std::vector<std::function<void(SQLite::Database&)>>* deferred = nullptr;
+};
+thread_local CacheNote t_reader;
+thread_local CacheNote t_writer;
+
+// Distinct statements kept per connection; more (odd filter combinations) are prepared per use.
+constexpr size_t kMaxCachedStatements = 64;
+
+StatementCache* cacheFor(const SQLite::Database& db) {
+  if (t_writer.connection == &db) return t_writer.statements;
+  if (t_reader.connection == &db &&
+      t_reader.closed == g_closedDatabases.load(std::memory_order_acquire))
+    return t_reader.statements;
+  return nullptr;
+}
+
+// Notes the writer's cache for this thread while it runs a batch.
+class WriterNote {
+ public:
+  WriterNote(const SQLite::Database& db, StatementCache& statements) {
+    t_writer = {&db, &statements, 0, nullptr};
+  }
+  ~WriterNote() { t_writer = {}; }
+  WriterNote(const WriterNote&) = delete;
+  WriterNote& operator=(const WriterNote&) = delete;
+};
+
+}  // namespace
+
+CachedStatement::CachedStatement(SQLite::Database& db, const std::string& sql) {
+  if (StatementCache* cache = cacheFor(db)) {
+    auto it = cache->entries.find(sql);
+    if (it == cache->entries.end() && cache->entries.size() < kMaxCachedStatements) {
+      auto prepared = std::make_unique<SQLite::Statement>(db, sql);
+      it = cache->entries.emplace(sql, StatementCache::Entry{std::move(prepared), false}).first;
+    }
+    if (it != cache->entries.end() && !it->second.busy) {
+      it->second.busy = true;
+      busy_ = &it->second.busy;  // map nodes do not move when the map grows
+      statement_ = it->second.statement.get();
+      return;
+    }
+  }
+  owned_ = std::make_unique<SQLite::Statement>(db, sql);
+  statement_ = owned_.get();
+}
+
+CachedStatement::~CachedStatement() {
+  if (!busy_) return;
+  statement_->tryReset();  // ends the statement's read; an error was reported by its step
+  *busy_ = false;
 }
 
 Database::Database(DbOptions options) : Database(std::move(options), -1) {}
@@ -25,7 +89,10 @@ Database::Database(DbOptions options, int version)
   migrate(version < 0 ? migrations().back().version : version);
 }
 
-Database::~Database() = default;
+Database::~Database() {
+  // Before the connections close: no thread may take their statement caches from now on.
+  g_closedDatabases.fetch_add(1, std::memory_order_acq_rel);
+}
 
 std::unique_ptr<SQLite::Database> Database::open(bool readOnly) {
   const int flags = readOnly ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE;
@@ -39,17 +106,24 @@ std::unique_ptr<SQLite::Database> Database::open(bool readOnly) {
 
 SQLite::Database& Database::reader() {
   // One connection per (thread, Database): SQLite connections are not shared across threads.
-  thread_local std::unordered_map<uint64_t, SQLite::Database*> mine;
+  thread_local std::unordered_map<uint64_t, Reader*> mine;
   auto it = mine.find(instance_);
-  if (it != mine.end()) return *it->second;
-  auto db = open(true);
-  SQLite::Database* raw = db.get();
-  {
-    std::lock_guard<std::mutex> lock(readersMutex_);
-    readers_.push_back(std::move(db));
+  Reader* r = nullptr;
+  if (it != mine.end()) {
+    r = it->second;
+  } else {
+    auto fresh = std::make_unique<Reader>();
+    fresh->connection = open(true);
+    r = fresh.get();
+    {
+      std::lock_guard<std::mutex> lock(readersMutex_);
+      readers_.push_back(std::move(fresh));
+    }
+    mine[instance_] = r;
   }
-  mine[instance_] = raw;
-  return *raw;
+  t_reader = {r->connection.get(), &r->statements,
+              g_closedDatabases.load(std::memory_order_acquire)};
+  return *r->connection;
 }
 
 int Database::schemaVersion() {
@@ -93,6 +167,7 @@ void Database::runBatch(const std::vector<WriteJob*>& batch) {
       j->done = true;
     }
   };
+  const WriterNote note(*writer_, writerStatements_);
   try {
     writer_->exec("BEGIN IMMEDIATE");
   } catch (...) {
@@ -102,9 +177,13 @@ void Database::runBatch(const std::vector<WriteJob*>& batch) {
   for (WriteJob* j : batch) {
     try {
       writer_->exec("SAVEPOINT job");
+      t_writer.deferred = &j->deferred;
       j->run(*writer_);
+      t_writer.deferred = nullptr;
       writer_->exec("RELEASE job");
     } catch (...) {
+      t_writer.deferred = nullptr;
+      j->deferred.clear();  // what the failed write deferred goes with it
       j->error = std::current_exception();
       try {
         writer_->exec("ROLLBACK TO job");
@@ -121,6 +200,9 @@ void Database::runBatch(const std::vector<WriteJob*>& batch) {
     }
   }
   try {
+    // Outside every savepoint, so the full-text index flushes once for the whole batch.
+    for (WriteJob* j : batch)
+      for (auto& fn : j->deferred) fn(*writer_);
     writer_->exec("COMMIT");
   } catch (...) {
     const std::exception_ptr e = std::current_exception();
@@ -132,6 +214,14 @@ void Database::runBatch(const std::vector<WriteJob*>& batch) {
     return;
   }
   for (WriteJob* j : batch) j->done = true;
+}
+
+void Database::deferToCommit(SQLite::Database& tx, std::function<void(SQLite::Database&)> fn) {
+  if (t_writer.connection == &tx && t_writer.deferred) {
+    t_writer.deferred->push_back(std::move(fn));
+    return;
+  }
+  fn(tx);
 }
 
 void Database::migrate(int upTo) {

@@ -14,9 +14,42 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace pcs::server {
+
+// Prepared statements of one connection, kept for reuse: preparing (parsing and planning the
+// SQL) cost about a third of the CPU of a case-detail read. Owned with its connection and
+// destroyed before it; used only by the thread that uses the connection.
+struct StatementCache {
+  struct Entry {
+    std::unique_ptr<SQLite::Statement> statement;
+    bool busy = false;  // handed out by a CachedStatement that is still alive
+  };
+  std::unordered_map<std::string, Entry> entries;
+};
+
+// A statement for one use: taken from the connection's cache when it has one (the calling
+// thread's reader, or the writer inside Database::write) and that statement is not already in
+// use further up the stack; otherwise prepared for this use alone. When the guard goes the
+// statement is reset (so no read transaction stays open) and returned to the cache. Bind every
+// parameter on each use: bindings of the previous use are not cleared.
+class CachedStatement {
+ public:
+  CachedStatement(SQLite::Database& db, const std::string& sql);
+  ~CachedStatement();
+  CachedStatement(const CachedStatement&) = delete;
+  CachedStatement& operator=(const CachedStatement&) = delete;
+
+  SQLite::Statement& operator*() { return *statement_; }
+  SQLite::Statement* operator->() { return statement_; }
+
+ private:
+  std::unique_ptr<SQLite::Statement> owned_;
+  SQLite::Statement* statement_ = nullptr;
+  bool* busy_ = nullptr;
+};
 
 struct DbOptions {
   std::string path;          // the SQLite file; ":memory:" is refused (readers need a file)
@@ -66,6 +99,14 @@ class Database {
     }
   }
 
+  // Runs `fn` on `tx` once every write of the current group commit has run, just before the
+  // commit, and only if the write that asked for it succeeded (in the order asked). Outside
+  // Database::write (a connection of one's own) it runs at once. For the full-text index:
+  // SQLite's FTS5 writes its pending terms to disk at every savepoint, so index rows written
+  // inside each write's savepoint cost a flush per write; deferred, one flush serves the batch.
+  // Reads of the full-text index inside a write do not see rows deferred in the same batch.
+  static void deferToCommit(SQLite::Database& tx, std::function<void(SQLite::Database&)> fn);
+
   // A read-only connection owned by the calling thread (WAL readers never block the writer).
   SQLite::Database& reader();
 
@@ -79,6 +120,7 @@ class Database {
  private:
   struct WriteJob {
     std::function<void(SQLite::Database&)> run;
+    std::vector<std::function<void(SQLite::Database&)>> deferred;  // deferToCommit
     std::exception_ptr error;
     bool done = false;
   };
@@ -91,14 +133,21 @@ class Database {
   std::unique_ptr<SQLite::Database> open(bool readOnly);
   void migrate(int upTo);
 
+  // A reader connection with its statements (declared after it, so destroyed first).
+  struct Reader {
+    std::unique_ptr<SQLite::Database> connection;
+    StatementCache statements;
+  };
+
   DbOptions options_;
   std::unique_ptr<SQLite::Database> writer_;
-  std::mutex queueMutex_;  // guards queue_ and writerBusy_
+  StatementCache writerStatements_;  // used only by the thread running a batch
+  std::mutex queueMutex_;            // guards queue_ and writerBusy_
   std::condition_variable batchDone_;
   std::vector<WriteJob*> queue_;
   bool writerBusy_ = false;
   std::mutex readersMutex_;
-  std::vector<std::unique_ptr<SQLite::Database>> readers_;  // kept alive for the threads
+  std::vector<std::unique_ptr<Reader>> readers_;  // kept alive for the threads
   const uint64_t instance_;  // distinguishes this Database in thread-local reader caches
 };
 

@@ -1,6 +1,7 @@
 #include "http_api.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <atomic>
 #include <cereal/types/string.hpp>
@@ -47,6 +48,11 @@ struct HttpServer::State {
   Auth auth;
   httplib::Server http;
   std::atomic<int> port{0};
+  std::atomic<int> listenSocket{-1};  // the listening socket, once httplib has made it
+  // A stop() can come between bind and listen (a test that ends at once): run() then does not
+  // start listening, or stop() waits until httplib is running so its stop() takes effect.
+  std::atomic<bool> stopping{false};
+  std::atomic<bool> listening{false};
   Scheduler scheduler{app};  // stopped before app goes
 };
 
@@ -59,7 +65,12 @@ constexpr int kReadTimeoutSeconds = 5;        // a request's headers and body mu
 constexpr int kWriteTimeoutSeconds = 10;      // the largest file must leave by then on a slow line
 constexpr int kKeepAliveSeconds = 2;          // an idle connection is closed after this
 constexpr int kKeepAliveMaxRequests = 10000;  // requests per connection before it is recycled:
-// high, because each reconnect risks the accept queue (5 deep in Debian's httplib) overflowing
+// high, because each reconnect costs a handshake and a worker hand-over
+// Connections the kernel may hold waiting for accept(). Debian's compiled httplib listens with a
+// backlog of 5: 64 clients connecting at once overflowed it, and the handshakes the kernel
+// dropped were reset about a second later, so the client's first request failed with no answer
+// (docs/benchmarks.md, 2e). run() raises it on the same socket before serving.
+constexpr int kListenBacklog = SOMAXCONN;
 
 void fail(httplib::Response& res, int status, const std::string& message) {
   res.status = status;
@@ -97,6 +108,15 @@ HttpServer::HttpServer(const Options& options) : state_(std::make_unique<State>(
   s.scheduler.start();
 
   s.http.set_tcp_nodelay(true);
+  // Replaces httplib's default socket options, which set SO_REUSEPORT on Linux: with it a second
+  // server started on a port in use would bind as well and silently take half the connections.
+  // SO_REUSEADDR still lets a restarted server bind while old connections linger in TIME_WAIT.
+  // The callback runs on the listening socket before bind; run() needs it for the backlog.
+  s.http.set_socket_options([&s](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    s.listenSocket = sock;
+  });
   s.http.new_task_queue = [threads = options.threads] { return new httplib::ThreadPool(threads); };
   // A connection holds a worker thread while it is open: short read timeouts and a bounded
   // keep-alive stop a handful of slow or idle clients from starving everyone else.
@@ -187,13 +207,24 @@ bool HttpServer::run() {
     return false;
   }
   s.port = port;
+  // listen() again on a listening socket only changes its backlog (Linux, BSD).
+  if (s.listenSocket < 0 || ::listen(s.listenSocket, kListenBacklog) != 0)
+    logWarn("listen", "could not raise the listen backlog; bursts of new connections may fail");
   logInfo("listen", "http://" + s.options.host + ":" + std::to_string(port) + "/");
+  s.listening = true;
+  if (s.stopping) return true;
   return s.http.listen_after_bind();
 }
 
 void HttpServer::stop() {
-  state_->scheduler.stop();
-  state_->http.stop();
+  State& s = *state_;
+  s.scheduler.stop();
+  s.stopping = true;
+  // httplib's stop() does nothing before its listen loop runs, so a stop between bind and
+  // listen would be lost; run() saw `stopping` (and returns) or this sees `listening`.
+  for (int i = 0; i < 5000 && s.listening && !s.http.is_running(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  s.http.stop();
 }
 int HttpServer::boundPort() const {
   return state_->port;

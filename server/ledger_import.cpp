@@ -201,7 +201,8 @@ Case buildCase(SQLite::Database& db, const OrgTree& org, const ImportRequest& re
   } else if (!r.companyName.empty()) {
     c.companyId = companyByName(db, r.companyName);
   }
-  c.externalRef = r.externalRef.empty() ? importIdentity(c.receivedAt, c.complainant.key, c.content)
+  c.externalRef = r.externalRef.empty() ? importIdentity(importIdentityKey(db), c.receivedAt,
+                                                         c.complainant.key, c.content)
                                         : request.source + ":" + r.externalRef;
   return c;
 }
@@ -231,16 +232,26 @@ ImportRequest parseImportRequest(std::string_view body) {
   return req;
 }
 
-std::string importIdentity(int64_t receivedAt, std::string_view complainantKey,
-                           std::string_view content) {
+std::string importIdentityKey(SQLite::Database& db) {
+  SQLite::Statement st(db, "SELECT value FROM settings WHERE key = 'import_identity_key'");
+  if (!st.executeStep())
+    throw Error(ErrorCode::Unavailable, "the import identity key is missing (migration 6)");
+  return st.getColumn(0).getString();
+}
+
+std::string importIdentity(std::string_view key, int64_t receivedAt,
+                           std::string_view complainantKey, std::string_view content) {
   // Length-prefixed fields, so no choice of text can make two different rows hash alike.
   const std::string content2 = normaliseContent(content);
   std::string input = "v1|";
   for (const std::string& f : {std::to_string(receivedAt), std::string(complainantKey), content2})
     input += std::to_string(f.size()) + ":" + f + "|";
-  unsigned char hash[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(hash, reinterpret_cast<const unsigned char*>(input.data()), input.size());
-  char hex[crypto_hash_sha256_BYTES * 2 + 1];
+  // Keyed (BLAKE2b): without the installation's key nobody can test a guessed telephone number
+  // against a stored identity.
+  unsigned char hash[crypto_generichash_BYTES];
+  crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(input.data()),
+                     input.size(), reinterpret_cast<const unsigned char*>(key.data()), key.size());
+  char hex[crypto_generichash_BYTES * 2 + 1];
   sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
   return std::string("import:") + hex;
 }

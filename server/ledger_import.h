@@ -3,11 +3,13 @@
 //
 // Every row is validated exactly as intake validates one complaint (pcs::registerCase on a copy)
 // and is either imported or reported with its row number and the reason. A row's identity is
-// "<source>:<external_ref>" when it carries an external reference, otherwise "import:" + the hex
-// SHA-256 of its normalised receipt time, complainant key and content; it is stored in
-// Case::externalRef, so importing the same rows again creates no duplicates (they are skipped).
-// Every valid row is stored in one write transaction: an exception part-way leaves the
-// database as it was. With allOrNothing, one invalid row stores nothing at all.
+// "<source>:<external_ref>" when it carries an external reference, otherwise "import:" + a keyed
+// hash (BLAKE2b, the installation's key) of its normalised receipt time, complainant key and
+// content; it is stored in Case::externalRef, so importing the same rows again creates no
+// duplicates (they are skipped). Every valid row is stored in one write transaction: an exception
+// part-way leaves the database as it was. With allOrNothing, one invalid row stores nothing at all.
+
+#include <SQLiteCpp/Database.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -80,9 +82,12 @@ struct ImportHooks {
 // kept with its readError and reported like any other invalid row.
 ImportRequest parseImportRequest(std::string_view body);
 
-// "import:" + hex SHA-256 of the normalised (receipt time, complainant key, content).
-std::string importIdentity(int64_t receivedAt, std::string_view complainantKey,
-                           std::string_view content);
+// "import:" + the hex keyed BLAKE2b hash (the installation's key) of the normalised receipt
+// time, complainant key and content.
+std::string importIdentity(std::string_view key, int64_t receivedAt,
+                           std::string_view complainantKey, std::string_view content);
+// The installation's key for importIdentity (settings 'import_identity_key', migration 6).
+std::string importIdentityKey(SQLite::Database& db);
 
 // Throws pcs::Error(Forbidden) unless `user` may import (an intake clerk or dispatcher of a city
 // or county property authority); returns the county whose estates the user's names mean ("" for

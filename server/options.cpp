@@ -111,6 +111,12 @@ Options parseOptions(const std::vector<std::string>& commandLine, bool& helpRequ
       o.secureCookies = true;
     } else if (a == "--demo-cases") {
       o.demoCases = parsePort(a, value());
+    } else if (a == "--demo-seed") {
+      const std::string v = value();
+      if (v.empty() || v.size() > 9 || v.find_first_not_of("0123456789") != std::string::npos)
+        throw std::invalid_argument("--demo-seed needs a number of up to 9 digits, got '" + v +
+                                    "'");
+      o.demoSeed = static_cast<unsigned>(std::stoul(v));
     } else {
       throw std::invalid_argument("unknown option '" + a + "' (see --help)");
     }
@@ -146,6 +152,9 @@ std::string optionsHelp() {
          "  --demo-cases N   complaints in the demo data (default " +
          std::to_string(d.demoCases) +
          ")\n"
+         "  --demo-seed N    the demo data's random seed (default " +
+         std::to_string(d.demoSeed) +
+         "; the same seed and day give the same data)\n"
          "  --sync-full      SQLite synchronous=FULL: survive power loss, slower writes\n"
          "  --secure-cookies mark the session cookie Secure (when served over HTTPS)\n";
 }

@@ -2,6 +2,7 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include "db.h"
 #include "pcs/serialize.h"
 
 namespace pcs::server {
@@ -74,17 +75,17 @@ void ReferenceStore::putEstate(SQLite::Database& tx, const Estate& e, int64_t no
 }
 
 std::optional<Company> ReferenceStore::company(SQLite::Database& db, const std::string& id) {
-  SQLite::Statement s(db, "SELECT data FROM companies WHERE id=?");
-  s.bind(1, id);
-  if (!s.executeStep()) return std::nullopt;
-  return fromJsonString<Company>(s.getColumn(0).getString(), "company");
+  CachedStatement s(db, "SELECT data FROM companies WHERE id=?");
+  s->bind(1, id);
+  if (!s->executeStep()) return std::nullopt;
+  return fromJsonString<Company>(s->getColumn(0).getString(), "company");
 }
 
 std::optional<Estate> ReferenceStore::estate(SQLite::Database& db, const std::string& id) {
-  SQLite::Statement s(db, "SELECT data FROM estates WHERE id=?");
-  s.bind(1, id);
-  if (!s.executeStep()) return std::nullopt;
-  return fromJsonString<Estate>(s.getColumn(0).getString(), "estate");
+  CachedStatement s(db, "SELECT data FROM estates WHERE id=?");
+  s->bind(1, id);
+  if (!s->executeStep()) return std::nullopt;
+  return fromJsonString<Estate>(s->getColumn(0).getString(), "estate");
 }
 
 std::vector<Company> ReferenceStore::findCompanies(SQLite::Database& db, const std::string& text,

@@ -148,9 +148,11 @@ void intake(App& app, Auth& auth, const httplib::Request& req, httplib::Response
   const int64_t now = app.now();
   const WorkflowContext ctx{ref->org, ref->calendar, ref->rules, now};
   const Actor actor = user.actor();
+  // Checked and filled in before the write: it does not need the case number, and every write
+  // waits for the one before it, so work done here does not hold the others up.
+  registerCase(c, actor, ctx);
   StoredCase stored = app.db().write([&](SQLite::Database& tx) {
     c.id = CaseStore::nextCaseId(tx, cstDate(now).year());
-    registerCase(c, actor, ctx);
     CaseStore::insert(tx, c, now);
     audit(tx, app, user, "case.register", "case:" + c.id,
           std::string("受理登记，渠道：") + channelZh(c.channel) + (c.urgent ? "，紧急" : ""));

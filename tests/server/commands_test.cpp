@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "audit.h"
+#include "data_lock.h"
 #include "db.h"
 
 namespace {
@@ -87,4 +88,20 @@ TEST_CASE("commands: bad arguments and missing files are refused with a message"
   CHECK(run({"restore", (t.dir / "nothing.db").string(), "--data", t.data()}) == 1);
   int code = 0;
   CHECK_FALSE(pcs::server::runCommand({"--port", "8080"}, code));
+}
+
+TEST_CASE("commands: restore refuses while a server runs on the data folder") {
+  TempData t;
+  addEntries(t.db(), 3);
+  const std::string backup = (t.dir / "backup.db").string();
+  REQUIRE(run({"backup", backup, "--data", t.data()}) == 0);
+  addEntries(t.db(), 2);
+  {
+    pcs::server::DataLock running(t.data());  // what a running server holds
+    REQUIRE(running.held());
+    CHECK(run({"restore", backup, "--data", t.data()}) == 2);
+    CHECK(entries(t.db()) == 5);  // nothing replaced
+  }
+  CHECK(run({"restore", backup, "--data", t.data()}) == 0);
+  CHECK(entries(t.db()) == 3);
 }

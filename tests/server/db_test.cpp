@@ -12,6 +12,7 @@
 #include <iterator>
 #include <stdexcept>
 #include <thread>
+#include <vector>
 
 using pcs::server::Database;
 using pcs::server::DbOptions;
@@ -315,4 +316,102 @@ TEST_CASE("db: writes committed together stay separate: a failing one takes only
   CHECK(countSettings(db.reader()) == 2 * (kThreads * kWrites - failed));
   CHECK(db.reader().execAndGet("SELECT COUNT(*) FROM settings WHERE key LIKE '%-4-a'").getInt() ==
         0);
+}
+
+TEST_CASE("db: a cached statement ends its read when released, so the next use sees new writes") {
+  TempDir dir;
+  Database db(DbOptions{dir.file("cached.db")});
+  auto count = [&] {
+    // Stepped once only (one row, never "done"): without the reset on release the reader would
+    // keep its snapshot and miss the writes below.
+    pcs::server::CachedStatement st(db.reader(), "SELECT COUNT(*) FROM settings");
+    REQUIRE(st->executeStep());
+    return st->getColumn(0).getInt64();
+  };
+  const int64_t before = count();
+  for (int i = 1; i <= 3; ++i) {
+    db.write([&](SQLite::Database& tx) { putSetting(tx, "k" + std::to_string(i), "v"); });
+    CHECK(count() == before + i);
+  }
+}
+
+TEST_CASE("db: a statement already in use gets a fresh one; the writer's survive a failed write") {
+  TempDir dir;
+  Database db(DbOptions{dir.file("nested.db")});
+  db.write([&](SQLite::Database& tx) {
+    for (const char* k : {"a", "b", "c"}) putSetting(tx, k, k);
+  });
+  const std::string sql = "SELECT key FROM settings WHERE key IN ('a','b','c') ORDER BY key";
+  std::string seen;
+  pcs::server::CachedStatement outer(db.reader(), sql);
+  while (outer->executeStep()) {
+    seen += outer->getColumn(0).getString();
+    pcs::server::CachedStatement inner(db.reader(), sql);  // the same SQL, while outer runs
+    int rows = 0;
+    while (inner->executeStep()) ++rows;
+    CHECK(rows == 3);
+  }
+  CHECK(seen == "abc");
+
+  // A write that throws between step and release leaves the cached statement usable.
+  auto put = [&](const std::string& key, bool fail) {
+    db.write([&](SQLite::Database& tx) {
+      pcs::server::CachedStatement ins(tx, "INSERT INTO settings(key, value) VALUES(?, 'x')");
+      ins->bind(1, key);
+      ins->exec();
+      if (fail) throw std::runtime_error("refused");
+    });
+  };
+  put("d", false);
+  CHECK_THROWS_AS(put("e", true), std::runtime_error);
+  put("f", false);
+  CHECK_THROWS(put("d", false));  // a constraint error reported through the cached statement
+  put("g", false);
+  CHECK(db.reader()
+            .execAndGet("SELECT group_concat(key, '') FROM (SELECT key FROM settings "
+                        "WHERE key IN ('d','e','f','g') ORDER BY key)")
+            .getString() == "dfg");
+}
+
+TEST_CASE("db: work deferred to the commit runs after the batch, only for writes that succeeded") {
+  TempDir dir;
+  Database db(DbOptions{dir.file("deferred.db")});
+  std::vector<std::string> order;
+  // Inside a write: deferred work runs after the write's own statements, before the commit.
+  db.write([&](SQLite::Database& tx) {
+    Database::deferToCommit(tx, [&](SQLite::Database& t) {
+      order.push_back("deferred");
+      putSetting(t, "late", "1");
+    });
+    order.push_back("write");
+    CHECK(tx.execAndGet("SELECT COUNT(*) FROM settings WHERE key = 'late'").getInt() == 0);
+  });
+  CHECK(order == std::vector<std::string>{"write", "deferred"});
+  CHECK(db.reader().execAndGet("SELECT COUNT(*) FROM settings WHERE key = 'late'").getInt() == 1);
+
+  // A write that fails takes its deferred work with it; the others' still runs.
+  constexpr int kThreads = 6, kWrites = 40;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kWrites; ++i) {
+        const std::string key = "d" + std::to_string(t) + "-" + std::to_string(i);
+        try {
+          db.write([&](SQLite::Database& tx) {
+            Database::deferToCommit(tx, [key](SQLite::Database& t2) { putSetting(t2, key, "1"); });
+            if (i % 4 == 3) throw std::runtime_error("refused");
+          });
+        } catch (const std::runtime_error&) {
+        }
+      }
+    });
+  for (std::thread& th : threads) th.join();
+  CHECK(db.reader().execAndGet("SELECT COUNT(*) FROM settings WHERE key LIKE 'd%'").getInt() ==
+        kThreads * kWrites * 3 / 4);
+
+  // On a connection of one's own, deferred work runs at once.
+  SQLite::Database own(dir.file("deferred.db"), SQLite::OPEN_READWRITE);
+  bool ran = false;
+  Database::deferToCommit(own, [&](SQLite::Database&) { ran = true; });
+  CHECK(ran);
 }

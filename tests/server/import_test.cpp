@@ -219,12 +219,17 @@ TEST_CASE("import: a malformed or oversized body is refused, and only intake may
 
 TEST_CASE("import: a row's identity ignores how the contact and blanks were typed") {
   using pcs::server::importIdentity;
+  const std::string kKey = "0123456789abcdef0123456789abcdef";
   const std::string a =
-      importIdentity(1000, pcs::complainantKey("王五", "13900000002"), "电梯停运");
+      importIdentity(kKey, 1000, pcs::complainantKey("王五", "13900000002"), "电梯停运");
   CHECK(a.rfind("import:", 0) == 0);
   CHECK(a.size() == 7 + 64);
-  CHECK(a == importIdentity(1000, pcs::complainantKey("王五", "139-0000-0002"), " 电梯停运\r\n"));
-  CHECK(a != importIdentity(1060, pcs::complainantKey("王五", "13900000002"), "电梯停运"));
-  CHECK(a != importIdentity(1000, pcs::complainantKey("王五", "13900000003"), "电梯停运"));
-  CHECK(a != importIdentity(1000, pcs::complainantKey("王五", "13900000002"), "电梯停运了"));
+  CHECK(a ==
+        importIdentity(kKey, 1000, pcs::complainantKey("王五", "139-0000-0002"), " 电梯停运\r\n"));
+  CHECK(a != importIdentity(kKey, 1060, pcs::complainantKey("王五", "13900000002"), "电梯停运"));
+  CHECK(a != importIdentity(kKey, 1000, pcs::complainantKey("王五", "13900000003"), "电梯停运"));
+  CHECK(a != importIdentity(kKey, 1000, pcs::complainantKey("王五", "13900000002"), "电梯停运了"));
+  // Another installation's key gives another identity: a guessed number cannot be checked.
+  CHECK(a != importIdentity("another installation's key......", 1000,
+                            pcs::complainantKey("王五", "13900000002"), "电梯停运"));
 }

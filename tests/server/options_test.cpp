@@ -67,3 +67,9 @@ TEST_CASE("options: a bad config file names the line that is wrong") {
   CHECK_THROWS_WITH(parse({"--config", "/nonexistent/pcs.conf"}), doctest::Contains("cannot read"));
   CHECK_THROWS_WITH(parse({"--config"}), doctest::Contains("needs a file"));
 }
+
+TEST_CASE("options: --demo-seed takes a number and refuses anything else") {
+  CHECK(parse({"--demo-seed", "123456789"}).demoSeed == 123456789u);
+  CHECK_THROWS_AS(parse({"--demo-seed", "12a"}), std::invalid_argument);
+  CHECK_THROWS_AS(parse({"--demo-seed", "1234567890"}), std::invalid_argument);
+}

@@ -17,6 +17,10 @@ struct LoadSummary {
   double seconds = 0, perSecond = 0;
   double p50 = 0, p99 = 0, max = 0;  // milliseconds
   std::string firstError;
+  // CPU seconds (user + system) the server process used during the load, when its pid was
+  // given; -1 otherwise. Divided by `ok` it is the server's CPU cost per request, a figure that
+  // stays comparable when other work shares the machine (wall-clock rates do not).
+  double serverCpuSeconds = -1;
 };
 
 struct RegisterOptions {
@@ -26,6 +30,7 @@ struct RegisterOptions {
   std::string idsFile;   // every acknowledged (201) case id, one a line, written as it arrives
   int killPid = 0;       // when set: SIGKILL this process (the server we started) ...
   double killAfter = 3;  // ... this many seconds into the load
+  int serverPid = 0;     // when set: measure this process's CPU time during the load
 };
 // 64 clients log in once each (as the demo's intake accounts), then POST /api/v1/cases in a
 // loop on keep-alive connections until the time is up or the server is killed.
@@ -35,6 +40,7 @@ struct ReadOptions {
   int port = 0;
   int clients = 64;
   double seconds = 20;
+  int serverPid = 0;  // when set: measure this process's CPU time during the load
 };
 // GET /api/v1/cases/{id} of random cases each client's account may see.
 LoadSummary readLoad(const ReadOptions& o);

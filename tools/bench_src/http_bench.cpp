@@ -5,6 +5,7 @@
 #include <httplib.h>
 #include <rapidjson/document.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -12,9 +13,11 @@
 #include <cstdio>
 #include <ctime>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <mutex>
 #include <random>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 
@@ -30,6 +33,25 @@ constexpr int64_t kMaxRequestsPerClient = 2'000'000;
 
 double msSince(Clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+// User + system CPU seconds of process `pid` so far (fields 14 and 15 of /proc/PID/stat, in
+// clock ticks), or -1 when it cannot be read (no pid given, the process is gone).
+double cpuSecondsOf(int pid) {
+  if (pid <= 0) return -1;
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // The command name (field 2) may hold spaces; the fields after its closing ')' do not.
+  const size_t close = text.rfind(')');
+  if (close == std::string::npos) return -1;
+  std::istringstream rest(text.substr(close + 2));
+  std::string field;
+  long long utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && rest >> field; ++i) {
+    if (i == 14) utime = std::stoll(field);
+    if (i == 15) stime = std::stoll(field);
+  }
+  return double(utime + stime) / double(::sysconf(_SC_CLK_TCK));
 }
 
 // ---- sessions ---------------------------------------------------------------------------------
@@ -121,6 +143,17 @@ std::string caseBody(const std::string& estateId, uint32_t n) {
 
 // ---- registration load ------------------------------------------------------------------------
 
+// Prints the first failures on stderr: which client, its how-many-th request (0 = the first on
+// its connection), when in the phase, how long it waited, and what went wrong.
+void noteFailure(int client, int64_t n, double atMs, double waitedMs, const httplib::Result& res) {
+  static std::atomic<int> printed{0};
+  if (printed++ >= 20) return;
+  std::fprintf(stderr, "failed: client %d request %lld at %.0f ms after %.0f ms: %s\n", client,
+               (long long)n, atMs, waitedMs,
+               res ? ("HTTP " + std::to_string(res->status)).c_str()
+                   : httplib::to_string(res.error()).c_str());
+}
+
 struct WorkerResult {
   int64_t ok = 0, failed = 0;
   std::vector<double> latencies;
@@ -162,6 +195,7 @@ LoadSummary registerLoad(const RegisterOptions& o) {
   std::ofstream idsOut;
   if (!o.idsFile.empty()) idsOut.open(o.idsFile, std::ios::trunc);
 
+  const double cpu0 = cpuSecondsOf(o.serverPid);
   const auto t0 = Clock::now();
   const auto deadline = t0 + std::chrono::milliseconds(int64_t(o.seconds * 1000));
   std::vector<std::thread> threads;
@@ -199,6 +233,7 @@ LoadSummary registerLoad(const RegisterOptions& o) {
             r.firstError =
                 res ? "HTTP " + std::to_string(res->status) + " " + res->body.substr(0, 200)
                     : "connection: " + httplib::to_string(res.error());
+          noteFailure(i, n, msSince(t0), msSince(t), res);
           if (killed) break;  // the server is gone; stop this client
           if (!res) std::this_thread::sleep_for(std::chrono::milliseconds(50));
         }
@@ -215,9 +250,12 @@ LoadSummary registerLoad(const RegisterOptions& o) {
     });
   }
   for (auto& t : threads) t.join();
+  const double cpu1 = cpuSecondsOf(o.serverPid);
   if (killer.joinable()) killer.join();
   const double elapsed = std::min(msSince(t0), o.killPid > 0 ? o.killAfter * 1000 : 1e18) / 1000;
-  return summarise("register", results, elapsed);
+  LoadSummary out = summarise("register", results, elapsed);
+  if (cpu0 >= 0 && cpu1 >= 0) out.serverCpuSeconds = cpu1 - cpu0;
+  return out;
 }
 
 // ---- detail-read load -------------------------------------------------------------------------
@@ -237,6 +275,7 @@ LoadSummary readLoad(const ReadOptions& o) {
     if (idsOf[s.login].empty()) throw std::runtime_error(s.login + " sees no cases to read");
   }
   std::vector<WorkerResult> results(o.clients);
+  const double cpu0 = cpuSecondsOf(o.serverPid);
   const auto t0 = Clock::now();
   const auto deadline = t0 + std::chrono::milliseconds(int64_t(o.seconds * 1000));
   std::vector<std::thread> threads;
@@ -264,13 +303,17 @@ LoadSummary readLoad(const ReadOptions& o) {
           if (r.firstError.empty())
             r.firstError = res ? "HTTP " + std::to_string(res->status)
                                : "connection: " + httplib::to_string(res.error());
+          noteFailure(i, n, msSince(t0), msSince(t), res);
           if (!res) std::this_thread::sleep_for(std::chrono::milliseconds(50));
         }
       }
     });
   }
   for (auto& t : threads) t.join();
-  return summarise("read", results, msSince(t0) / 1000);
+  const double cpu1 = cpuSecondsOf(o.serverPid);
+  LoadSummary out = summarise("read", results, msSince(t0) / 1000);
+  if (cpu0 >= 0 && cpu1 >= 0) out.serverCpuSeconds = cpu1 - cpu0;
+  return out;
 }
 
 // ---- checking ids -----------------------------------------------------------------------------

@@ -2,8 +2,9 @@
 // on stdout for the script to read, and progress on stderr.
 //
 //   pcs-bench register --port P [--clients 64] [--seconds 20] [--ids FILE]
-//                      [--kill-pid PID --kill-after 3]
-//   pcs-bench read     --port P [--clients 64] [--seconds 20]
+//                      [--kill-pid PID --kill-after 3] [--server-pid PID]
+//   pcs-bench read     --port P [--clients 64] [--seconds 20] [--server-pid PID]
+// --server-pid: also report the server's CPU time during the load and per request.
 //   pcs-bench check    --port P --ids FILE
 //   pcs-bench queries  --port P [--runs 20]
 //   pcs-bench mix      --port P               (case counts by state, overdue, county)
@@ -38,9 +39,14 @@ std::string get(const std::map<std::string, std::string>& f, const std::string& 
 void printLoad(const pcs::bench::LoadSummary& s) {
   std::printf(
       "%s ok=%lld failed=%lld seconds=%.2f per_second=%.1f p50_ms=%.2f p99_ms=%.2f "
-      "max_ms=%.2f\n",
+      "max_ms=%.2f",
       s.name.c_str(), (long long)s.ok, (long long)s.failed, s.seconds, s.perSecond, s.p50, s.p99,
       s.max);
+  // The server's CPU time per answered request, in microseconds (with --server-pid).
+  if (s.serverCpuSeconds >= 0 && s.ok > 0)
+    std::printf(" server_cpu_s=%.2f cpu_us_per_req=%.0f", s.serverCpuSeconds,
+                s.serverCpuSeconds * 1e6 / double(s.ok));
+  std::printf("\n");
   if (!s.firstError.empty()) std::fprintf(stderr, "first error: %s\n", s.firstError.c_str());
 }
 
@@ -63,12 +69,14 @@ int main(int argc, char** argv) {
       o.idsFile = get(f, "ids", "");
       o.killPid = std::stoi(get(f, "kill-pid", "0"));
       o.killAfter = std::stod(get(f, "kill-after", "3"));
+      o.serverPid = std::stoi(get(f, "server-pid", "0"));
       printLoad(pcs::bench::registerLoad(o));
     } else if (cmd == "read") {
       pcs::bench::ReadOptions o;
       o.port = port;
       o.clients = std::stoi(get(f, "clients", "64"));
       o.seconds = std::stod(get(f, "seconds", "20"));
+      o.serverPid = std::stoi(get(f, "server-pid", "0"));
       printLoad(pcs::bench::readLoad(o));
     } else if (cmd == "check") {
       const auto c = pcs::bench::checkIds(port, get(f, "ids", ""));
