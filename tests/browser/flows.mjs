@@ -319,8 +319,10 @@ async function lifecycle(browser, base, problems, shared) {
     await c.snap("board-after-dispatch");
     await c.logout();
 
-    // 3. The street office accepts, resolves and co-signs.
+    // 3. The street office accepts, resolves and co-signs. Nothing of the dispatcher's visit
+    // is left on the screen for the next user (no case tab until they open one).
     await c.login("c01.s01.handler");
+    expect(!(await c.has("tab.case")), "the previous user's case was still open");
     await c.openCase(id);
     await c.act("case.action.accept.1");
     expect(await stateOf(id) === "in_progress", "accept did not reach the server");
