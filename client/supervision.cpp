@@ -30,6 +30,7 @@ void Supervision::invalidate() {
   counts_.clear();
   proposalsLoaded_ = false;
   casesStale_ = true;
+  bulletins_.invalidate();
 }
 
 int64_t Supervision::count(Session& session, const std::string& query) {
@@ -58,12 +59,17 @@ void Supervision::draw(Session& session, Navigator& nav, float scale) {
   if (ImGui::RadioButton("物业企业台账", tab_ == 1)) tab_ = 1;
   exposeItem("supervision.tab.ledger");
   ImGui::SameLine();
+  if (ImGui::RadioButton("红黑榜与通报", tab_ == 2)) tab_ = 2;
+  exposeItem("supervision.tab.bulletins");
+  ImGui::SameLine();
   if (ImGui::SmallButton("刷新")) invalidate();
   ImGui::Separator();
   if (tab_ == 0)
     drawDrillDown(session, nav, scale);
-  else
+  else if (tab_ == 1)
     drawLedger(session, scale);
+  else
+    bulletins_.draw(session, scale);
 }
 
 void Supervision::drawDrillDown(Session& session, Navigator& nav, float scale) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "bulletins_view.h"
 #include "case_list.h"
 #include "navigator.h"
 #include "session.h"
@@ -36,7 +37,8 @@ class Supervision {
   void loadProposals(Session& session);
   void decide(Session& session, int64_t id, bool confirm);
 
-  int tab_ = 0;  // 0 drill-down, 1 company ledger
+  int tab_ = 0;  // 0 drill-down, 1 company ledger, 2 red/black list and bulletins
+  BulletinsView bulletins_;
   std::string county_, handler_, company_;
   CaseList cases_;  // the overdue cases of county_ + handler_
   bool casesStale_ = false;

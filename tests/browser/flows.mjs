@@ -14,6 +14,8 @@
 //   drill-down        an overdue case found from the city through county, handler and company
 //   no-right          a user without the right sees no action button and the server refuses
 //   meeting           meeting mode: a view per county (or handler), arrow keys, Escape leaves
+//   bulletins         a county head drafts and publishes the red/black list; the public page
+//                     lists it
 //   session-expiry    a session ended on the server brings the user back to the sign-in card
 //
 // Exit status: 0 passed, 1 failed, 77 skipped (no web build). Every request goes to 127.0.0.1.
@@ -459,6 +461,33 @@ async function meetingMode(browser, base, problems) {
   }
 }
 
+async function bulletins(browser, base, problems) {
+  // A county housing head drafts last month's red/black list in the client and publishes it;
+  // the public page then lists it.
+  const c = await newClient(browser, base, "bulletins", problems);
+  try {
+    await c.login("c01.housing.head");
+    await c.click("tab.supervision");
+    await c.click("supervision.tab.bulletins");
+    await c.click("bulletins.draft");
+    await c.widget("bulletins.publish");
+    await c.snap("draft");
+    await c.click("bulletins.publish");
+    const head = await Api.as(base, "c01.housing.head");
+    const list = (await head.get("/api/v1/bulletins?county_id=c01")).json.items;
+    expect(list.length === 1 && list[0].state === "published",
+           `the issue is not published: ${JSON.stringify(list)}`);
+    const page = await (await fetch(`${base}/public/`)).text();
+    expect(page.includes(list[0].title), "the public page does not list the published issue");
+    await c.snap("published");
+  } catch (e) {
+    await c.snap("failed");
+    throw e;
+  } finally {
+    await c.page.context().close();
+  }
+}
+
 async function sessionExpiry(browser, base, problems) {
   const admin = await Api.as(base, "admin");
   const users = (await admin.get("/api/v1/users")).json.users;
@@ -501,7 +530,8 @@ const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", arg
   "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"] });
 const tests = [["keyboard-login", keyboardLogin], ["session-expiry", sessionExpiry],
                ["lifecycle", lifecycle],
-               ["drill-down", drillDown], ["no-right", noRight], ["meeting", meetingMode]];
+               ["drill-down", drillDown], ["no-right", noRight], ["meeting", meetingMode],
+               ["bulletins", bulletins]];
 const shared = {};
 let failed = 0;
 try {
