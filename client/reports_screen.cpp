@@ -287,9 +287,8 @@ void ReportsScreen::draw(Session& session, Navigator& nav, float scale) {
   if (!ownCounty.empty()) scope_ = ownCounty;
 
   ImGui::SetNextItemWidth(260 * scale);
-  const std::string weekLabel = "第" + mondayBack(week_).toString() + "周（" +
-                                mondayBack(week_).toString() + " 至 " +
-                                mondayBack(week_).addDays(6).toString() + "）";
+  const std::string weekLabel =
+      "周报 " + mondayBack(week_).toString() + " 至 " + mondayBack(week_).addDays(6).toString();
   if (ImGui::BeginCombo("##week", weekLabel.c_str())) {
     for (int i = 0; i < kWeeksShown; ++i) {
       const std::string label =

@@ -16,6 +16,8 @@
 //   meeting           meeting mode: a view per county (or handler), arrow keys, Escape leaves
 //   bulletins         a county head drafts and publishes the red/black list; the public page
 //                     lists it
+//   weekly-report     the discipline commission issues last week's package and opens a case
+//                     of its overdue list
 //   session-expiry    a session ended on the server brings the user back to the sign-in card
 //
 // Exit status: 0 passed, 1 failed, 77 skipped (no web build). Every request goes to 127.0.0.1.
@@ -488,6 +490,33 @@ async function bulletins(browser, base, problems) {
   }
 }
 
+async function weeklyReport(browser, base, problems) {
+  // The discipline commission reads last week's package (computed now when not yet issued),
+  // issues it, and a case of its overdue list opens from the report.
+  const c = await newClient(browser, base, "weekly-report", problems);
+  try {
+    await c.login("city.discipline");
+    await c.click("tab.reports");
+    await c.widget("report.week");
+    await c.click("report.issue");
+    await c.widget("report.xlsx");  // shown once the package is issued
+    const api = await Api.as(base, "city.discipline");
+    const issued = (await api.get("/api/v1/reports/weekly")).json.packages;
+    expect(issued.length >= 1, "no package was issued");
+    await c.snap("issued");
+    const overdue = await c.names("report.overdue.");
+    if (overdue.length) {
+      await c.click(overdue[0]);
+      await c.widget(`case.number.${overdue[0].slice("report.overdue.".length)}`);
+    }
+  } catch (e) {
+    await c.snap("failed");
+    throw e;
+  } finally {
+    await c.page.context().close();
+  }
+}
+
 async function sessionExpiry(browser, base, problems) {
   const admin = await Api.as(base, "admin");
   const users = (await admin.get("/api/v1/users")).json.users;
@@ -531,7 +560,7 @@ const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", arg
 const tests = [["keyboard-login", keyboardLogin], ["session-expiry", sessionExpiry],
                ["lifecycle", lifecycle],
                ["drill-down", drillDown], ["no-right", noRight], ["meeting", meetingMode],
-               ["bulletins", bulletins]];
+               ["bulletins", bulletins], ["weekly-report", weeklyReport]];
 const shared = {};
 let failed = 0;
 try {
