@@ -106,7 +106,8 @@ struct EstateRef {
 
 std::vector<EstateRef> fetchEstates(int port, const Session& s) {
   httplib::Client c("127.0.0.1", port);
-  auto res = c.Get("/api/v1/estates", {{"Cookie", s.cookie}});
+  // Every estate of the city, not the picker's default 20 (which may miss a county).
+  auto res = c.Get("/api/v1/estates?limit=500", {{"Cookie", s.cookie}});
   if (!res || res->status != 200) throw std::runtime_error("GET /api/v1/estates failed");
   rapidjson::Document d;
   d.Parse(res->body.c_str());
@@ -206,6 +207,11 @@ LoadSummary registerLoad(const RegisterOptions& o) {
       const std::string county = s.login.substr(0, s.login.find('.'));
       for (const auto& e : estates)
         if (county == "city" || e.county == county) mine.push_back(e.id);
+      if (mine.empty()) {
+        std::fprintf(stderr, "no estate for %s's county %s; nothing to register\n", s.login.c_str(),
+                     county.c_str());
+        return;
+      }
       httplib::Client c("127.0.0.1", o.port);
       c.set_keep_alive(true);
       // Without it a POST's headers and body wait on each other's delayed ACK: 40 ms each.
