@@ -35,7 +35,10 @@ const log = (m) => console.log(`bench-board: ${m}`);
 
 const port = await new Promise((resolve) => {
   const probe = net.createServer();
-  probe.listen(0, "127.0.0.1", () => { const p = probe.address().port; probe.close(() => resolve(p)); });
+  probe.listen(0, "127.0.0.1", () => {
+    const p = probe.address().port;
+    probe.close(() => resolve(p));
+  });
 });
 const dataDir = opts.data ?? mkdtempSync(path.join(os.tmpdir(), "pcs-bench-board-"));
 const reuse = existsSync(path.join(dataDir, "pcs.db"));
@@ -56,12 +59,19 @@ try {
   const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: [
     "--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"] });
-  const page = await (await browser.newContext({ viewport: { width: 2000, height: 1000 } })).newPage();
+  const context = await browser.newContext({ viewport: { width: 2000, height: 1000 } });
+  const page = await context.newPage();
   await page.goto(base + "/");
   await page.waitForFunction(() => window.pcsReady === true, null, { timeout: 120_000 });
-  const at = async (name) => (await page.waitForFunction((n) => window.pcsWidget && window.pcsWidget(n),
-                                                         name, { timeout: 60_000 })).jsonValue();
-  const click = async (name) => { const r = await at(name); await page.mouse.click(r.x + 10, r.y + r.h / 2); };
+  const at = async (name) => {
+    const found = await page.waitForFunction(
+        (n) => window.pcsWidget && window.pcsWidget(n), name, { timeout: 60_000 });
+    return found.jsonValue();
+  };
+  const click = async (name) => {
+    const r = await at(name);
+    await page.mouse.click(r.x + 10, r.y + r.h / 2);
+  };
   await click("login.username"); await page.keyboard.type("city.reviewer");
   await click("login.password"); await page.keyboard.type("demo-2025-pcs");
   await click("login.submit");
@@ -72,17 +82,26 @@ try {
                              window.pcsBoardStats.loaded >= window.pcsBoardStats.total,
                              null, { timeout: 20 * 60_000, polling: 500 });
   const stats = await page.evaluate(() => window.pcsBoardStats);
-  log(`board holds ${stats.loaded} of ${stats.total} cases (loaded in ${((Date.now() - loadStart) / 1000).toFixed(1)} s)`);
+  const loadSeconds = ((Date.now() - loadStart) / 1000).toFixed(1);
+  log(`board holds ${stats.loaded} of ${stats.total} cases (loaded in ${loadSeconds} s)`);
 
-  const frames = async () => { await sleep(3000); return page.evaluate(() => window.pcsFrameStats); };
+  const frames = async () => {
+    await sleep(3000);
+    return page.evaluate(() => window.pcsFrameStats);
+  };
   const idle = await frames();
   const col = await at("board.column.closed");
   const scroller = (async () => {
-    for (let i = 0; i < 60; i++) { await page.mouse.move(col.x + 50, col.y + 300); await page.mouse.wheel(0, 2000); await sleep(50); }
+    for (let i = 0; i < 60; i++) {
+      await page.mouse.move(col.x + 50, col.y + 300);
+      await page.mouse.wheel(0, 2000);
+      await sleep(50);
+    }
   })();
   const scrolling = await frames();
   await scroller;
-  const fmt = (s) => `avg ${s.avgMs.toFixed(2)} ms, p95 ${s.p95Ms.toFixed(2)} ms, max ${s.maxMs.toFixed(2)} ms over the last 120 frames`;
+  const fmt = (s) => `avg ${s.avgMs.toFixed(2)} ms, p95 ${s.p95Ms.toFixed(2)} ms, ` +
+                     `max ${s.maxMs.toFixed(2)} ms over the last 120 frames`;
   log(`frame CPU idle:      ${fmt(idle)}`);
   log(`frame CPU scrolling: ${fmt(scrolling)}`);
   await browser.close();

@@ -146,7 +146,8 @@ class Client {
           (n) => window.pcsWidget && window.pcsWidget(n), name, { timeout, polling: 50 });
       return await handle.jsonValue();
     } catch {
-      const names = await this.page.evaluate(() => window.pcsWidgetNames ? window.pcsWidgetNames() : []);
+      const names = await this.page.evaluate(
+          () => window.pcsWidgetNames ? window.pcsWidgetNames() : []);
       throw new Error(`widget ${name} not drawn within ${timeout} ms; drawn: ${names.join(" ")}`);
     }
   }
@@ -154,7 +155,8 @@ class Client {
     return this.page.evaluate((n) => !!(window.pcsWidget && window.pcsWidget(n)), name);
   }
   async names(prefix) {
-    const all = await this.page.evaluate(() => window.pcsWidgetNames ? window.pcsWidgetNames() : []);
+    const all = await this.page.evaluate(
+        () => window.pcsWidgetNames ? window.pcsWidgetNames() : []);
     return all.filter((n) => n.startsWith(prefix));
   }
   async gone(name, timeout = kWidgetTimeoutMs) {

@@ -256,7 +256,8 @@ TEST_CASE("meetings: bulletins are published to member units, immutable, and rea
   office.post("/api/v1/joint-meeting/members", R"({"unit_id":"city.health"})");
 
   CHECK(office.post("/api/v1/work-bulletins", R"({"title":"","body":"x"})").status == 400);
-  CHECK(office.post("/api/v1/work-bulletins", R"({"title":"x","body":"y","unit_ids":["c01.police"]})")
+  CHECK(office.post("/api/v1/work-bulletins",
+                    R"({"title":"x","body":"y","unit_ids":["c01.police"]})")
             .status == 400);
   CHECK(count(s.app(), "SELECT COUNT(*) FROM work_bulletins") == 0);
   ApiResult r = office.post(
