@@ -183,6 +183,7 @@ HttpServer::HttpServer(const Options& options) : state_(std::make_unique<State>(
   registerReportRoutes(s.http, s.app, s.auth);
   registerMeetingRoutes(s.http, s.app, s.auth);
   registerSurveyRoutes(s.http, s.app, s.auth);
+  registerProcedureRoutes(s.http, s.app, s.auth);
   registerPublicationRoutes(s.http, s.app, s.auth);
   registerPublicPages(s.http, s.app);
   // Anything else under /api/ is an unknown endpoint, not a file.

@@ -47,6 +47,10 @@ void registerSurveyRoutes(httplib::Server& http, App& app, Auth& auth);
 // corrected, objected to (R14, publication.h).
 void registerPublicationRoutes(httplib::Server& http, App& app, Auth& auth);
 
+// /api/v1/procedures (grade reviews and exit procedures, R11 R12, procedures.h) and
+// /api/v1/estates/{id}/grade (an estate's service grade and its history).
+void registerProcedureRoutes(httplib::Server& http, App& app, Auth& auth);
+
 // /public/ and /public/bulletins/{id}: published bulletins as HTML, without login.
 void registerPublicPages(httplib::Server& http, App& app);
 

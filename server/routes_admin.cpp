@@ -3,7 +3,9 @@
 //   GET  /api/v1/admin/calendar/arrangements   (admin) the arrangements loaded at run time
 //   GET  /api/v1/admin/scheduler/runs          (admin) when each scheduled job last ran
 //   GET  /api/v1/admin/proposals               (property authorities, admin) ledger proposals
-//   POST /api/v1/admin/proposals/{id}/decision {decision: confirm|dismiss, note}
+//   POST /api/v1/admin/proposals/{id}/decision {decision: confirm|dismiss, note, estate_id?}
+//                                              confirming a grade_review, regrade or exit
+//                                              proposal also opens the procedure (procedures.h)
 //   GET  /api/v1/notifications                 the user's unit's notifications, unread first
 //   POST /api/v1/notifications/{id}/read
 //
@@ -12,6 +14,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
 #include <mutex>
 
 #include "app.h"
@@ -21,7 +24,9 @@
 #include "json_body.h"
 #include "pcs/error.h"
 #include "pcs/ledger.h"
+#include "pcs/serialize.h"
 #include "pcs/workflow.h"
+#include "procedures.h"
 #include "route_util.h"
 #include "routes.h"
 
@@ -137,11 +142,13 @@ void loadArrangement(App& app, Auth& auth, const httplib::Request& req, httplib:
   app.setReference(next);
 
   const int64_t cases = recomputeOpenCases(app, cal, rules, cause, now);
+  const int64_t procedures = recomputeOpenProcedures(app.db(), *next, now);
   app.db().write([&](SQLite::Database& tx) {
     appendAudit(tx,
                 {now, user.id, user.unitId, "calendar.load", "calendar:" + std::to_string(a.year),
                  "载入" + cause + "：" + std::to_string(days.size()) + "个日期变化，" +
-                     std::to_string(cases) + "件案件的期限重新计算"});
+                     std::to_string(cases) + "件案件、" + std::to_string(procedures) +
+                     "个程序的期限重新计算"});
   });
 
   rapidjson::StringBuffer buf;
@@ -153,6 +160,8 @@ void loadArrangement(App& app, Auth& auth, const httplib::Request& req, httplib:
   w.Int64(static_cast<int64_t>(days.size()));
   w.Key("cases_changed");
   w.Int64(cases);
+  w.Key("procedures_changed");
+  w.Int64(procedures);
   w.EndObject();
   res.set_content(buf.GetString(), kJson);
 }
@@ -313,6 +322,48 @@ void listProposals(App& app, Auth& auth, const httplib::Request& req, httplib::R
   res.set_content(buf.GetString(), kJson);
 }
 
+// The estate a confirmed proposal's procedure is opened on when the user names none: the
+// company's estate (in the user's scope) with the most cases in the proposal's evidence, else
+// the estate of its latest closed survey, else its first estate.
+std::string defaultEstate(SQLite::Database& tx, int64_t proposalId, const std::string& companyId,
+                          const ProposalScope& scope) {
+  const std::string inScope = "SELECT id FROM estates WHERE company_id = :company" +
+                              std::string(scope.all ? "" : " AND county_id = :county");
+  auto bindScope = [&](SQLite::Statement& st) {
+    st.bind(":company", companyId);
+    if (!scope.all) st.bind(":county", scope.countyId);
+  };
+  SQLite::Statement evidence(tx, "SELECT evidence FROM ledger_proposals WHERE id = ?");
+  evidence.bind(1, proposalId);
+  evidence.executeStep();
+  const LedgerProposal p =
+      fromJsonString<LedgerProposal>(evidence.getColumn(0).getString(), "proposal");
+  if (p.count && !p.count->caseIds.empty()) {
+    // Bounded well inside SQLite's limit on bound parameters; a sample this large decides it.
+    constexpr size_t kMaxCasesLooked = 500;
+    const size_t n = std::min(p.count->caseIds.size(), kMaxCasesLooked);
+    std::string ids;
+    for (size_t i = 0; i < n; ++i) ids += (i ? ",?" : "?");
+    SQLite::Statement st(tx, "SELECT estate_id FROM cases WHERE id IN (" + ids +
+                                 ") AND estate_id IN (" + inScope +
+                                 ") GROUP BY estate_id ORDER BY COUNT(*) DESC, estate_id LIMIT 1");
+    for (size_t i = 0; i < n; ++i) st.bind(static_cast<int>(i + 1), p.count->caseIds[i]);
+    bindScope(st);
+    if (st.executeStep()) return st.getColumn(0).getString();
+  }
+  SQLite::Statement survey(tx,
+                           "SELECT estate_id FROM surveys WHERE state = 'closed' AND "
+                           "estate_id IN (" +
+                               inScope + ") ORDER BY closed_at DESC LIMIT 1");
+  bindScope(survey);
+  if (survey.executeStep()) return survey.getColumn(0).getString();
+  SQLite::Statement first(tx, inScope + " ORDER BY id LIMIT 1");
+  bindScope(first);
+  if (first.executeStep()) return first.getColumn(0).getString();
+  throw Error(ErrorCode::InvalidInput,
+              "企业" + companyId + "在您的辖区内没有管理的小区，请指定 'estate_id'");
+}
+
 void decideProposal(App& app, Auth& auth, const httplib::Request& req, httplib::Response& res) {
   const CurrentUser user = auth.requireUser(req, res);
   const ProposalScope scope = proposalScope(user, *app.reference());
@@ -323,7 +374,10 @@ void decideProposal(App& app, Auth& auth, const httplib::Request& req, httplib::
   const std::string note = b.optString("note", kMaxNoteBytes).value_or("");
   if (decision == "dismiss" && note.find_first_not_of(" \t\r\n") == std::string::npos)
     bad("'note' is required to dismiss a proposal: say why it does not apply");
+  const std::optional<std::string> estateId = b.optString("estate_id", 64);
   const int64_t now = app.now();
+  const auto ref = app.reference();
+  int64_t procedureId = 0;
 
   app.db().write([&](SQLite::Database& tx) {
     SQLite::Statement find(tx,
@@ -340,6 +394,19 @@ void decideProposal(App& app, Auth& auth, const httplib::Request& req, httplib::
     if (state != "open")
       throw Error(ErrorCode::Conflict, "提议" + std::to_string(id) + "已处理（" +
                                            (state == "confirmed" ? "已确认" : "已驳回") + "）");
+    // Confirming a grade review, regrade or exit opens the procedure that carries it out; the
+    // proposal is confirmed there, in this same transaction.
+    const bool opens = rule == "grade_review" || rule == "regrade" || rule == "exit";
+    if (decision == "confirm" && opens) {
+      OpenProcedureRequest r;
+      r.kind = rule == "exit" ? ProcedureKind::Exit : ProcedureKind::GradeReview;
+      r.estateId = estateId ? *estateId : defaultEstate(tx, id, companyId, scope);
+      r.proposalId = id;
+      r.reason = note;
+      r.note = note;
+      procedureId = openProcedureIn(tx, *ref, user, r, now);
+      return;
+    }
     SQLite::Statement up(tx,
                          "UPDATE ledger_proposals SET state = ?, decided_by = ?, decided_at = ?, "
                          "decision_note = ? WHERE id = ?");
@@ -361,7 +428,13 @@ void decideProposal(App& app, Auth& auth, const httplib::Request& req, httplib::
   rapidjson::StringBuffer buf;
   Writer w(buf);
   writeProposal(w, st);
-  res.set_content(buf.GetString(), kJson);
+  std::string body = buf.GetString();
+  if (procedureId) {
+    // The proposal as always, plus the procedure it opened.
+    body.pop_back();
+    body += ",\"procedure_id\":" + std::to_string(procedureId) + "}";
+  }
+  res.set_content(body, kJson);
 }
 
 // ---- notifications --------------------------------------------------------------------------
@@ -373,9 +446,10 @@ void listNotifications(App& app, Auth& auth, const httplib::Request& req, httpli
       db, "SELECT COUNT(*) FROM notifications WHERE unit_id = ? AND read_at IS NULL");
   count.bind(1, user.unitId);
   count.executeStep();
-  SQLite::Statement st(db,
-                       "SELECT id, at, case_id, kind, text, read_at FROM notifications "
-                       "WHERE unit_id = ? ORDER BY read_at IS NOT NULL, id DESC LIMIT ?");
+  SQLite::Statement st(
+      db,
+      "SELECT id, at, case_id, kind, text, read_at, procedure_id FROM notifications "
+      "WHERE unit_id = ? ORDER BY read_at IS NOT NULL, id DESC LIMIT ?");
   st.bind(1, user.unitId);
   st.bind(2, kMaxNotifications);
 
@@ -397,6 +471,8 @@ void listNotifications(App& app, Auth& auth, const httplib::Request& req, httpli
     str(w, "text", st.getColumn(4).getString());
     w.Key("read_at");
     w.Int64(st.getColumn(5).isNull() ? 0 : st.getColumn(5).getInt64());
+    w.Key("procedure_id");
+    w.Int64(st.getColumn(6).isNull() ? 0 : st.getColumn(6).getInt64());
     w.EndObject();
   }
   w.EndArray();

@@ -17,6 +17,7 @@
 #include "log.h"
 #include "pcs/ledger.h"
 #include "pcs/serialize.h"
+#include "procedures.h"
 #include "reference_store.h"
 #include "reports.h"
 #include "surveys.h"
@@ -247,6 +248,11 @@ JobReport Scheduler::runDeadlines(int64_t now) {
   soon.overdue = false;
   walk(soon, soonUntil);
 
+  // The current step of every open procedure (grade review, exit) with a statutory due date.
+  app_.db().write([&](SQLite::Database& tx) {
+    report.added += raiseProcedureReminders(tx, *ref, today, soonUntil);
+  });
+
   report.log = std::string("deadlines ") + today.toString() + ": " + std::to_string(report.added) +
                " reminder(s) raised";
   return report;
@@ -349,6 +355,14 @@ JobReport Scheduler::runLedger(int64_t now) {
       for (size_t i = from; i < to; ++i) {
         const LedgerProposal& p = proposals[i];
         const char* rule = ledgerRuleKey(p.rule);
+        // An open procedure carries the matter already: a grade review the grade-review and
+        // regrade proposals, an exit procedure the exit proposal.
+        const bool carried =
+            p.rule == LedgerRule::Exit
+                ? ProcedureStore::companyHasOpen(tx, p.companyId, ProcedureKind::Exit)
+                : (p.rule == LedgerRule::GradeReview || p.rule == LedgerRule::Regrade) &&
+                      ProcedureStore::companyHasOpen(tx, p.companyId, ProcedureKind::GradeReview);
+        if (carried) continue;
         decided.reset();
         decided.bind(1, p.companyId);
         decided.bind(2, rule);

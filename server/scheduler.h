@@ -4,11 +4,15 @@
 //   deadlines  each working day (CST): a "due_soon" notification for every open deadline due
 //              today or on the next working day, an "overdue" one for every deadline already
 //              past, addressed to the unit that owes the work (the owning property authority
-//              while a case waits for dispatch, the assignment's unit after). Nothing on a
-//              non-working day.
+//              while a case waits for dispatch, the assignment's unit after); and the same
+//              ("procedure_due_soon", "procedure_overdue") for the current step of every open
+//              grade review or exit procedure with a statutory limit, to the step's unit
+//              (procedures.h). Nothing on a non-working day.
 //   ledger     each day: the company-ledger rules (R10-R12, pcs/ledger.h) over the cases and
 //              each company's latest closed satisfaction survey (surveys.h), and a proposal in
-//              ledger_proposals for every rule that fires, for a person to decide.
+//              ledger_proposals for every rule that fires, for a person to decide; not the
+//              grade-review and regrade proposals of a company with an open grade review, nor
+//              the exit proposal of one with an open exit procedure (the procedure carries it).
 //   weekly_report  each working day: version 1 of last week's statistics packages (reports.h)
 //              for the city and every county, unless issued already; so a week's package is
 //              issued on the first working day after it ends.

@@ -511,6 +511,47 @@ ALTER TABLE assignments ADD COLUMN answered_late INTEGER NOT NULL DEFAULT 0;
 -- cannot be checked against guessed telephone numbers.
 INSERT INTO settings(key, value) VALUES('import_identity_key', lower(hex(randomblob(32))));
 )SQL"},
+      {7, "grade-review and exit procedures, estate service grades",
+       R"SQL(
+-- Grade-review case files and exit procedures (R11, R12; pcs/procedure.h): the whole
+-- pcs::Procedure as JSON in `data` (its "format" member is the record's version); the columns
+-- beside it are copies for filtering and scope, rewritten with every change. current_due is the
+-- current step's statutory due date ('YYYY-MM-DD'), NULL when the step has no time limit.
+CREATE TABLE procedures(
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  company_id TEXT NOT NULL,
+  estate_id TEXT NOT NULL,
+  county_id TEXT NOT NULL,
+  state TEXT NOT NULL,
+  stage TEXT NOT NULL,
+  current_due TEXT,
+  data TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL);
+-- At most one open procedure of a kind per estate.
+CREATE UNIQUE INDEX procedures_open ON procedures(estate_id, kind) WHERE state = 'open';
+CREATE INDEX procedures_county ON procedures(county_id, state, current_due);
+CREATE INDEX procedures_company ON procedures(company_id, kind, state);
+CREATE INDEX procedures_due ON procedures(state, current_due);
+
+-- An estate's service grade as re-rated by grade reviews, oldest first; before the first row
+-- the estate has its company's grade.
+CREATE TABLE estate_grades(
+  id INTEGER PRIMARY KEY,
+  estate_id TEXT NOT NULL,
+  grade TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  procedure_id INTEGER REFERENCES procedures(id),
+  set_by TEXT NOT NULL);
+CREATE INDEX estate_grades_estate ON estate_grades(estate_id, id);
+
+-- Notifications about a procedure (a step to take, a copy, due soon, overdue) name it here;
+-- case_id stays NULL for them. One reminder per unit, procedure, kind and day, as for cases.
+ALTER TABLE notifications ADD COLUMN procedure_id INTEGER;
+CREATE UNIQUE INDEX notifications_procedure_once ON notifications(unit_id, procedure_id, kind, at)
+  WHERE procedure_id IS NOT NULL;
+)SQL"},
   };
   return list;
 }

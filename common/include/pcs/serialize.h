@@ -81,6 +81,7 @@
 #include "pcs/identity.h"
 #include "pcs/ledger.h"
 #include "pcs/org.h"
+#include "pcs/procedure.h"
 #include "pcs/workflow.h"
 
 // ---------------------------------------------------------------------------------------------
@@ -122,6 +123,11 @@ CEREAL_CLASS_VERSION(pcs::ComplainantCount, 1)
 CEREAL_CLASS_VERSION(pcs::CompanyCounts, 1)
 CEREAL_CLASS_VERSION(pcs::LedgerCriterion, 1)
 CEREAL_CLASS_VERSION(pcs::LedgerProposal, 1)
+CEREAL_CLASS_VERSION(pcs::ProcedureStep, 1)
+CEREAL_CLASS_VERSION(pcs::ProcedureSurvey, 1)
+CEREAL_CLASS_VERSION(pcs::ProcedureProposal, 1)
+CEREAL_CLASS_VERSION(pcs::ProcedureEvent, 1)
+CEREAL_CLASS_VERSION(pcs::Procedure, 1)
 
 namespace pcs::detail {
 
@@ -265,6 +271,10 @@ PCS_ENUM_KEYS(Role, "role", Role::Admin, roleKey)
 PCS_ENUM_KEYS(Action, "action", Action::SetDecidedDeadline, actionKey)
 PCS_ENUM_KEYS(ContactKind, "contact kind", ContactKind::Empty, contactKindKey)
 PCS_ENUM_KEYS(LedgerRule, "ledger rule", LedgerRule::Exit, ledgerRuleKey)
+PCS_ENUM_KEYS(ProcedureKind, "procedure kind", ProcedureKind::Exit, procedureKindKey)
+PCS_ENUM_KEYS(ProcedureStage, "procedure stage", ProcedureStage::Closed, procedureStageKey)
+PCS_ENUM_KEYS(ProcedureAction, "procedure action", ProcedureAction::Withdraw, procedureActionKey)
+PCS_ENUM_KEYS(StepState, "step state", StepState::Skipped, stepStateKey)
 
 #undef PCS_ENUM_KEYS
 
@@ -420,6 +430,10 @@ PCS_SERIALIZE_ENUM(Role)
 PCS_SERIALIZE_ENUM(Action)
 PCS_SERIALIZE_ENUM(ContactKind)
 PCS_SERIALIZE_ENUM(LedgerRule)
+PCS_SERIALIZE_ENUM(ProcedureKind)
+PCS_SERIALIZE_ENUM(ProcedureStage)
+PCS_SERIALIZE_ENUM(ProcedureAction)
+PCS_SERIALIZE_ENUM(StepState)
 
 #undef PCS_SERIALIZE_ENUM
 
@@ -822,6 +836,97 @@ void serialize(Archive& ar, LedgerProposal& p, std::uint32_t const version) {
   detail::field(ar, "count", p.count);
   detail::field(ar, "criteria", p.criteria);
   detail::field(ar, "explanation_zh", p.explanationZh);
+}
+
+// Procedures (pcs/procedure.h) are stored as this JSON by the server. The record's "format"
+// member says which fields it was written with (JSON carries no cereal versions): a field added
+// later is read only when format is high enough, as for binary records.
+template <class Archive>
+void serialize(Archive& ar, ProcedureStep& s, std::uint32_t const version) {
+  detail::checkVersion<ProcedureStep>(ar, version);
+  detail::field(ar, "stage", s.stage);
+  detail::field(ar, "rule_id", s.ruleId);
+  detail::field(ar, "unit_id", s.unitId);
+  detail::field(ar, "state", s.state);
+  detail::field(ar, "from", s.from);
+  detail::field(ar, "due", s.due);
+  detail::field(ar, "unit", s.unit);
+  detail::field(ar, "provisional", s.provisional);
+  detail::field(ar, "explanation", s.explanation);
+  detail::field(ar, "done_at", s.doneAt);
+  detail::field(ar, "done_by", s.doneBy);
+  detail::field(ar, "late", s.late);
+}
+
+template <class Archive>
+void serialize(Archive& ar, ProcedureSurvey& s, std::uint32_t const version) {
+  detail::checkVersion<ProcedureSurvey>(ar, version);
+  detail::field(ar, "id", s.surveyId);
+  detail::field(ar, "satisfaction", s.satisfaction);
+  detail::field(ar, "counted", s.counted);
+  detail::field(ar, "refused_to_fix", s.refusedToFix);
+  detail::field(ar, "fix_inadequate", s.fixInadequate);
+  detail::field(ar, "published_on", s.publishedOn);
+}
+
+template <class Archive>
+void serialize(Archive& ar, ProcedureProposal& p, std::uint32_t const version) {
+  detail::checkVersion<ProcedureProposal>(ar, version);
+  detail::field(ar, "action", p.action);
+  detail::field(ar, "text_zh", p.textZh);
+  detail::field(ar, "criteria", p.criteria);
+}
+
+template <class Archive>
+void serialize(Archive& ar, ProcedureEvent& e, std::uint32_t const version) {
+  detail::checkVersion<ProcedureEvent>(ar, version);
+  detail::field(ar, "seq", e.seq);
+  detail::field(ar, "at", e.at);
+  detail::field(ar, "user_id", e.userId);
+  detail::field(ar, "unit_id", e.unitId);
+  detail::field(ar, "role", e.role);
+  detail::field(ar, "action", e.action);
+  detail::field(ar, "text", e.text);
+  detail::field(ar, "stage_from", e.stageFrom);
+  detail::field(ar, "stage_to", e.stageTo);
+  detail::field(ar, "detail", e.detail);
+  detail::field(ar, "notified", e.notified);
+}
+
+template <class Archive>
+void serialize(Archive& ar, Procedure& p, std::uint32_t const version) {
+  detail::checkVersion<Procedure>(ar, version);
+  // Written as the current version; read back as whatever the record says.
+  std::uint32_t format = cereal::detail::Version<Procedure>::version;
+  detail::field(ar, "format", format);
+  if constexpr (Archive::is_loading::value) {
+    if (format == 0 || format > cereal::detail::Version<Procedure>::version)
+      throw Error(ErrorCode::InvalidInput,
+                  "procedure record format " + std::to_string(format) + " is not readable");
+  }
+  detail::field(ar, "id", p.id);
+  detail::field(ar, "kind", p.kind);
+  detail::field(ar, "company_id", p.companyId);
+  detail::field(ar, "estate_id", p.estateId);
+  detail::field(ar, "county_id", p.countyId);
+  detail::field(ar, "street_id", p.streetId);
+  detail::field(ar, "community_id", p.communityId);
+  detail::field(ar, "stage", p.stage);
+  detail::field(ar, "outcome", p.outcome);
+  detail::field(ar, "opened_at", p.openedAt);
+  detail::field(ar, "opened_by", p.openedBy);
+  detail::field(ar, "opened_unit_id", p.openedUnitId);
+  detail::field(ar, "reason", p.reason);
+  detail::field(ar, "proposal_id", p.proposalId);
+  detail::field(ar, "evidence", p.evidence);
+  detail::field(ar, "grade_before", p.gradeBefore);
+  detail::field(ar, "grade_after", p.gradeAfter);
+  detail::field(ar, "survey", p.survey);
+  detail::field(ar, "next_proposal", p.nextProposal);
+  detail::field(ar, "handovers", p.handovers);
+  detail::field(ar, "closed_at", p.closedAt);
+  detail::field(ar, "steps", p.steps);
+  detail::field(ar, "events", p.events);
 }
 
 }  // namespace pcs
