@@ -105,6 +105,7 @@ void App::resetScreens() {
   supervision_ = Supervision{};
   meeting_ = MeetingMode{};
   reports_ = ReportsScreen{};
+  joint_ = JointMeeting{};
   import_ = ImportScreen{};
   screen_ = ScreenId::Board;
 }
@@ -172,6 +173,8 @@ void App::drawTabs(float scale) {
       {ScreenId::Supervision, "督办查询", "tab.supervision", true},
       {ScreenId::Reports, "统计报表", "tab.reports", ReportsScreen::shownTo(user)},
       {ScreenId::Meeting, "会议大屏", "tab.meeting", true},
+      // Last: it appears once the server answered, and must not move the tabs before it.
+      {ScreenId::JointMeeting, "联席会议", "tab.joint", joint_.shownTo(session_)},
   };
   bool first = true;
   for (const Tab& tab : tabs) {
@@ -220,6 +223,9 @@ void App::drawScreen(const CanvasSize& canvas, float top, float bottom) {
       break;
     case ScreenId::Reports:
       reports_.draw(session_, *this, s);
+      break;
+    case ScreenId::JointMeeting:
+      joint_.draw(session_, *this, s);
       break;
     case ScreenId::Meeting:
       break;  // drawn full screen by layout()

@@ -10,6 +10,7 @@
 #include "fonts.h"
 #include "import_screen.h"
 #include "intake.h"
+#include "joint_meeting.h"
 #include "login_panel.h"
 #include "meeting_mode.h"
 #include "navigator.h"
@@ -62,6 +63,7 @@ class App : public Navigator {
   Supervision supervision_;
   MeetingMode meeting_;
   ReportsScreen reports_;
+  JointMeeting joint_;
   ScreenId screen_ = ScreenId::Board;
   bool checkingSession_ = true;  // the start-up /auth/me is in flight
   float styleScale_ = 0.0f;

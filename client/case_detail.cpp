@@ -342,6 +342,9 @@ void CaseDetail::drawDeadlines() {
     ImGui::TextUnformatted(d.rule.c_str());
     ImGui::TableNextColumn();
     ImGui::Text("%s%s", d.due.c_str(), d.provisional ? "（暂定）" : "");
+    // For tests: which rule set the due date (a meeting's decision shows as rule D).
+    exposeItem("case.deadline." + d.what + "." + std::to_string(d.assignmentId) + "." + d.rule +
+               "." + d.due);
     ImGui::TableNextColumn();
     if (!d.open) {
       ImGui::TextDisabled("已完成");

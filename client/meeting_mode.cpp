@@ -15,11 +15,12 @@ namespace {
 
 const char* const kStates[] = {"registered", "dispatched", "in_progress", "resolved",
                                "under_review"};
-constexpr int kRows = 12;  // cases listed per table: what a wall shows legibly
+constexpr int kRows = 12;               // cases listed per table: what a wall shows legibly
+const std::string kJointKey = "joint";  // the joint meeting's page, after the places
 
 }  // namespace
 
-std::vector<MeetingMode::View> MeetingMode::views(Session& session) const {
+std::vector<MeetingMode::View> MeetingMode::views(Session& session) {
   std::vector<View> out;
   if (byHandler_) {
     const std::string county = session.userCountyId();
@@ -34,6 +35,7 @@ std::vector<MeetingMode::View> MeetingMode::views(Session& session) const {
       if (own.empty() || own == county->id)
         out.push_back({county->id, county->name, "county=" + urlEncode(county->id)});
   }
+  if (!out.empty() && joint_.readable(session)) out.push_back({kJointKey, "联席会议督办", ""});
   return out;
 }
 
@@ -42,6 +44,10 @@ void MeetingMode::show(Session& session, const View& view) {
   shownAt_ = ImGui::GetTime();
   stateCounts_.clear();
   const uint64_t generation = ++generation_;
+  if (view.key == kJointKey) {
+    joint_.load(session);
+    return;
+  }
   session.net().get("/api/v1/board/counts?" + view.query, [this, generation](const Response& r) {
     if (generation != generation_ || !r.ok()) return;
     const JsonDoc doc = parseJson(r.body);
@@ -106,6 +112,11 @@ void MeetingMode::draw(Session& session, Navigator& nav, const CanvasSize& canva
   ImGui::Checkbox("自动轮播", &autoAdvance_);
   exposeItem("meeting.auto");
   ImGui::SameLine();
+  if (all.back().key == kJointKey) {
+    if (ImGui::Button("联席会议")) index_ = all.size() - 1;
+    exposeItem("meeting.joint");
+    ImGui::SameLine();
+  }
   if (ImGui::Button("下一页 →")) index_ = (index_ + 1) % all.size();
   exposeItem("meeting.next");
   ImGui::SameLine();
@@ -113,6 +124,13 @@ void MeetingMode::draw(Session& session, Navigator& nav, const CanvasSize& canva
   exposeItem("meeting.exit");
 
   ImGui::SetWindowFontScale(kTextScale);
+  if (view.key == kJointKey) {
+    joint_.draw(s);
+    drawProgress(canvas);
+    ImGui::SetWindowFontScale(1.0f);
+    ImGui::End();
+    return;
+  }
   // The counts per state as big tiles.
   const float tileWidth =
       (ImGui::GetContentRegionAvail().x - 6 * ImGui::GetStyle().ItemSpacing.x) / 6;
@@ -180,16 +198,18 @@ void MeetingMode::draw(Session& session, Navigator& nav, const CanvasSize& canva
   ImGui::SameLine();
   table("##urgent", "◆ 紧急在办案件", urgent_);
   ImGui::SetWindowFontScale(1.0f);
-
-  // Progress of the rotation along the bottom edge.
-  if (autoAdvance_) {
-    const float t = static_cast<float>((ImGui::GetTime() - shownAt_) / kAdvanceSeconds);
-    ImDrawList* fg = ImGui::GetForegroundDrawList();
-    fg->AddRectFilled(ImVec2(0, canvas.height - 4 * s),
-                      ImVec2(canvas.width * std::clamp(t, 0.0f, 1.0f), canvas.height),
-                      theme::kBrand);
-  }
+  drawProgress(canvas);
   ImGui::End();
+}
+
+void MeetingMode::drawProgress(const CanvasSize& canvas) const {
+  // Progress of the rotation along the bottom edge.
+  if (!autoAdvance_) return;
+  const float s = canvas.pixelRatio;
+  const float t = static_cast<float>((ImGui::GetTime() - shownAt_) / kAdvanceSeconds);
+  ImDrawList* fg = ImGui::GetForegroundDrawList();
+  fg->AddRectFilled(ImVec2(0, canvas.height - 4 * s),
+                    ImVec2(canvas.width * std::clamp(t, 0.0f, 1.0f), canvas.height), theme::kBrand);
 }
 
 }  // namespace pcs::client

@@ -3,7 +3,8 @@
 // large type, one view per county (or per handler) with its cases per state and its overdue
 // and urgent cases, advancing on its own every kAdvanceSeconds or by the arrow keys. It shows
 // no personal data: no complainant, and not the complaint text either (which may name people),
-// only case numbers, places, handlers, states and days late. Escape leaves it.
+// only case numbers, places, handlers, states and days late. Escape leaves it. For readers of
+// the joint meeting the rotation ends with its board (listed matters, decided items).
 
 #include <map>
 #include <string>
@@ -11,6 +12,7 @@
 
 #include "case_list.h"
 #include "imgui.h"
+#include "joint_meeting_board.h"
 #include "navigator.h"
 #include "platform.h"
 #include "session.h"
@@ -31,8 +33,10 @@ class MeetingMode {
   struct View {
     std::string key, title, query;  // query selects the view's cases
   };
-  std::vector<View> views(Session& session) const;
+  // Asks the joint meeting's access once (its page joins the rotation for readers).
+  std::vector<View> views(Session& session);
   void show(Session& session, const View& view);
+  void drawProgress(const CanvasSize& canvas) const;
 
   bool byHandler_ = false;
   bool autoAdvance_ = true;
@@ -43,6 +47,7 @@ class MeetingMode {
   uint64_t generation_ = 0;
   CaseList late_;    // overdue cases of the view, most overdue first
   CaseList urgent_;  // open urgent cases of the view
+  JointMeetingBoard joint_;
 };
 
 }  // namespace pcs::client

@@ -106,6 +106,28 @@ Visibility requireOversight(App& app, const Caller& c) {
 void registerMeetingRoutes(httplib::Server& http, App& app, Auth& auth) {
   // ---- membership ---------------------------------------------------------------------------
 
+  // What the caller may do here. Any signed-in user may ask (never 403), so a client can hide
+  // the joint meeting from users who may not read it instead of showing a screen of refusals.
+  http.Get("/api/v1/joint-meeting/access",
+           [&](const httplib::Request& req, httplib::Response& res) {
+             const Caller c = caller(app, auth, req);
+             const bool member = isMemberUnit(app.db().reader(), c.user.unitId);
+             answer(res, [&](JsonWriter& w) {
+               w.StartObject();
+               w.Key("read");
+               w.Bool(c.access.read);
+               w.Key("edit");
+               w.Bool(c.access.edit);
+               w.Key("see_phones");
+               w.Bool(c.access.seePhones);
+               w.Key("office_head");
+               w.Bool(c.access.officeHead);
+               w.Key("member_unit");
+               w.Bool(member);
+               w.EndObject();
+             });
+           });
+
   http.Get("/api/v1/joint-meeting/members",
            [&](const httplib::Request& req, httplib::Response& res) {
              const Caller c = caller(app, auth, req);

@@ -335,3 +335,34 @@ TEST_CASE("meetings: every endpoint refuses roles outside the office, members an
   }
   CHECK(count(s.app(), "SELECT COUNT(*) FROM meetings") == 1);
 }
+
+TEST_CASE("meetings: the access answer tells each user what the joint-meeting screens may do") {
+  TestServer s(0);
+  ApiUser office(s.port(), "city.dispatcher"), head(s.port(), "city.head"),
+      reviewer(s.port(), "city.reviewer"), discipline(s.port(), "city.discipline"),
+      police(s.port(), "c01.police"), clerk(s.port(), "c01.clerk");
+  auto access = [](ApiUser& u) {
+    ApiResult r = u.get("/api/v1/joint-meeting/access");
+    REQUIRE_MESSAGE(r.status == 200, r.body);
+    return std::string(r.json["read"].GetBool() ? "r" : "-") +
+           (r.json["edit"].GetBool() ? "e" : "-") + (r.json["see_phones"].GetBool() ? "p" : "-") +
+           (r.json["office_head"].GetBool() ? "h" : "-") +
+           (r.json["member_unit"].GetBool() ? "m" : "-");
+  };
+  CHECK(access(office) == "rep--");
+  CHECK(access(head) == "reph-");
+  CHECK(access(reviewer) == "r----");
+  CHECK(access(discipline) == "r----");
+  // Never a refusal: users who may not read are told so, and each answer agrees with the reads.
+  CHECK(access(police) == "-----");
+  CHECK(access(clerk) == "-----");
+  CHECK(police.get("/api/v1/meetings").status == 403);
+
+  // Joining makes the district police a reader (and a member unit); leaving undoes it.
+  REQUIRE(office.post("/api/v1/joint-meeting/members", R"({"unit_id":"c01.police"})").status ==
+          200);
+  CHECK(access(police) == "r---m");
+  CHECK(police.get("/api/v1/meetings").status == 200);
+  REQUIRE(office.post("/api/v1/joint-meeting/members/c01.police/remove", "{}").status == 200);
+  CHECK(access(police) == "-----");
+}
