@@ -13,6 +13,7 @@
 #include "login_panel.h"
 #include "meeting_mode.h"
 #include "navigator.h"
+#include "oversight_screen.h"
 #include "platform.h"
 #include "reports_screen.h"
 #include "session.h"
@@ -60,6 +61,7 @@ class App : public Navigator {
   ImportScreen import_;
   CaseDetail detail_;
   Supervision supervision_;
+  OversightScreen oversight_;
   MeetingMode meeting_;
   ReportsScreen reports_;
   ScreenId screen_ = ScreenId::Board;

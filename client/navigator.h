@@ -6,7 +6,7 @@
 
 namespace pcs::client {
 
-enum class ScreenId { Board, Intake, Import, Case, Supervision, Reports, Meeting };
+enum class ScreenId { Board, Intake, Import, Case, Supervision, Oversight, Reports, Meeting };
 
 class Navigator {
  public:
