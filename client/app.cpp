@@ -93,6 +93,7 @@ void App::openCase(const std::string& caseId) {
 void App::caseChanged(const std::string&) {
   board_.invalidate();
   supervision_.invalidate();
+  oversight_.invalidate();
 }
 
 void App::resetScreens() {
@@ -103,6 +104,7 @@ void App::resetScreens() {
   intake_ = Intake{};
   detail_ = CaseDetail{};
   supervision_ = Supervision{};
+  oversight_ = OversightScreen{};
   meeting_ = MeetingMode{};
   reports_ = ReportsScreen{};
   joint_ = JointMeeting{};
@@ -171,6 +173,7 @@ void App::drawTabs(float scale) {
       {ScreenId::Import, "导入台账", "tab.import", user.mayRegister()},
       {ScreenId::Case, "案件详情", "tab.case", detail_.hasCase()},
       {ScreenId::Supervision, "督办查询", "tab.supervision", true},
+      {ScreenId::Oversight, "监督检查", "tab.oversight", OversightScreen::shownTo(session_)},
       {ScreenId::Reports, "统计报表", "tab.reports", ReportsScreen::shownTo(user)},
       {ScreenId::Meeting, "会议大屏", "tab.meeting", true},
       // Last: it appears once the server answered, and must not move the tabs before it.
@@ -217,6 +220,9 @@ void App::drawScreen(const CanvasSize& canvas, float top, float bottom) {
       break;
     case ScreenId::Supervision:
       supervision_.draw(session_, *this, s);
+      break;
+    case ScreenId::Oversight:
+      oversight_.draw(session_, *this, s);
       break;
     case ScreenId::Import:
       import_.draw(session_, *this, s);

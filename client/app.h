@@ -14,6 +14,7 @@
 #include "login_panel.h"
 #include "meeting_mode.h"
 #include "navigator.h"
+#include "oversight_screen.h"
 #include "platform.h"
 #include "reports_screen.h"
 #include "session.h"
@@ -61,6 +62,7 @@ class App : public Navigator {
   ImportScreen import_;
   CaseDetail detail_;
   Supervision supervision_;
+  OversightScreen oversight_;
   MeetingMode meeting_;
   ReportsScreen reports_;
   JointMeeting joint_;

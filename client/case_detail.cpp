@@ -197,7 +197,7 @@ void CaseDetail::draw(Session& session, Navigator& nav, float scale) {
 
   ImGui::BeginChild("##detail", ImVec2(0, 0), false);
   drawSummary(session, scale);
-  drawActions(session, scale);
+  if (!readOnly_) drawActions(session, scale);
   ui::noticeText(notice_);
   drawDeadlines();
   drawAssignments(session);
@@ -244,7 +244,7 @@ void CaseDetail::drawSummary(Session& session, float scale) {
     std::string who = c.complainant.name.empty() ? "（未留姓名）" : c.complainant.name;
     who += "  " + (contactText_.empty() ? c.complainant.contact : contactText_);
     ui::fieldRow("投诉人", who);
-    if (maySeeContact_ && contactText_.empty()) {
+    if (maySeeContact_ && contactText_.empty() && !readOnly_) {
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
       ImGui::TableNextColumn();

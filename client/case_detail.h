@@ -23,6 +23,9 @@ class CaseDetail {
   void open(Session& session, const std::string& caseId,
             std::vector<std::string> preferredCodes = {});
   bool hasCase() const { return !id_.empty(); }
+  // Read-only: no action buttons and no request for the full contact, whatever the server
+  // allows (the oversight screen shows cases this way, beside their audit trail).
+  void setReadOnly(bool readOnly) { readOnly_ = readOnly; }
   const std::string& caseId() const { return id_; }
   void draw(Session& session, Navigator& nav, float scale);
 
@@ -62,6 +65,7 @@ class CaseDetail {
   std::vector<const OrgUnit*> dispatchCandidates(Session& session) const;
 
   std::string id_;
+  bool readOnly_ = false;
   bool loading_ = false;
   std::string loadError_;
   bool loaded_ = false;

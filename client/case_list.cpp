@@ -41,18 +41,20 @@ void CaseList::reload(Session& session) {
   d.loading = false;
   d.complete = false;
   d.error.clear();
-  session.net().get("/api/v1/board/counts?" + query_,
-                    [d = d_, generation = d.generation](const Response& r) {
-                      if (generation != d->generation || !r.ok()) return;
-                      const JsonDoc doc = parseJson(r.body);
-                      if (!doc.valid()) return;
-                      int64_t sum = 0;
-                      const JsonValue* counts = member(doc.root(), "counts");
-                      if (counts && counts->IsObject())
-                        for (const auto& m : counts->GetObject())
-                          if (m.value.IsInt64()) sum += m.value.GetInt64();
-                      d->total = sum;
-                    });
+  if (counted_) {
+    session.net().get("/api/v1/board/counts?" + query_,
+                      [d = d_, generation = d.generation](const Response& r) {
+                        if (generation != d->generation || !r.ok()) return;
+                        const JsonDoc doc = parseJson(r.body);
+                        if (!doc.valid()) return;
+                        int64_t sum = 0;
+                        const JsonValue* counts = member(doc.root(), "counts");
+                        if (counts && counts->IsObject())
+                          for (const auto& m : counts->GetObject())
+                            if (m.value.IsInt64()) sum += m.value.GetInt64();
+                        d->total = sum;
+                      });
+  }
   loadPage(session);
 }
 
@@ -64,7 +66,7 @@ void CaseList::ensure(Session& session, size_t wanted) {
 void CaseList::loadPage(Session& session) {
   Data& d = *d_;
   d.loading = true;
-  std::string path = "/api/v1/cases?" + query_ + "&limit=" + std::to_string(kPageSize);
+  std::string path = listPath_ + "?" + query_ + "&limit=" + std::to_string(kPageSize);
   if (!d.cursor.empty()) path += "&cursor=" + urlEncode(d.cursor);
   session.net().get(path, [d = d_, generation = d.generation](const Response& r) {
     if (generation != d->generation) return;

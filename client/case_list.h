@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "session.h"
@@ -25,6 +26,12 @@ CaseSummary readSummary(const JsonValue& item);
 
 class CaseList {
  public:
+  CaseList() = default;
+  // A list from another endpoint answering in the shape of GET /cases (e.g.
+  // /api/v1/oversight/cases); `counted`: whether GET /board/counts takes the same query.
+  CaseList(std::string listPath, bool counted)
+      : listPath_(std::move(listPath)), counted_(counted) {}
+
   // `query` is the part after "?" (without cursor/limit), e.g. "state=registered&order=due".
   void setQuery(Session& session, std::string query);
   const std::string& query() const { return query_; }
@@ -57,6 +64,8 @@ class CaseList {
   };
   void loadPage(Session& session);
 
+  std::string listPath_ = "/api/v1/cases";
+  bool counted_ = true;
   std::string query_;
   bool started_ = false;
   std::shared_ptr<Data> d_ = std::make_shared<Data>();

@@ -6,7 +6,17 @@
 
 namespace pcs::client {
 
-enum class ScreenId { Board, Intake, Import, Case, Supervision, Reports, Meeting, JointMeeting };
+enum class ScreenId {
+  Board,
+  Intake,
+  Import,
+  Case,
+  Supervision,
+  Oversight,
+  Reports,
+  Meeting,
+  JointMeeting,
+};
 
 class Navigator {
  public:

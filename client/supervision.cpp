@@ -31,6 +31,8 @@ void Supervision::invalidate() {
   proposalsLoaded_ = false;
   casesStale_ = true;
   bulletins_.invalidate();
+  surveys_.invalidate();
+  procedures_.invalidate();
 }
 
 int64_t Supervision::count(Session& session, const std::string& query) {
@@ -62,14 +64,24 @@ void Supervision::draw(Session& session, Navigator& nav, float scale) {
   if (ImGui::RadioButton("红黑榜与通报", tab_ == 2)) tab_ = 2;
   exposeItem("supervision.tab.bulletins");
   ImGui::SameLine();
+  if (ImGui::RadioButton("满意度测评", tab_ == 3)) tab_ = 3;
+  exposeItem("supervision.tab.surveys");
+  ImGui::SameLine();
+  if (ImGui::RadioButton("等级核查与退出", tab_ == 4)) tab_ = 4;
+  exposeItem("supervision.tab.procedures");
+  ImGui::SameLine();
   if (ImGui::SmallButton("刷新")) invalidate();
   ImGui::Separator();
   if (tab_ == 0)
     drawDrillDown(session, nav, scale);
   else if (tab_ == 1)
     drawLedger(session, scale);
-  else
+  else if (tab_ == 2)
     bulletins_.draw(session, scale);
+  else if (tab_ == 3)
+    surveys_.draw(session, scale);
+  else
+    procedures_.draw(session, scale);
 }
 
 void Supervision::drawDrillDown(Session& session, Navigator& nav, float scale) {
@@ -280,6 +292,7 @@ void Supervision::loadProposals(Session& session) {
       item.id = integer(*p, "id");
       item.companyId = str(*p, "company_id");
       item.companyName = str(*p, "company_name");
+      item.rule = str(*p, "rule");
       item.ruleZh = str(*p, "rule_zh");
       item.state = str(*p, "state");
       item.createdAt = integer(*p, "created_at");
@@ -295,10 +308,22 @@ void Supervision::decide(Session& session, int64_t id, bool confirm) {
   JsonBuilder body;
   body.field("decision", confirm ? "confirm" : "dismiss");
   if (!decisionNote_.empty()) body.field("note", decisionNote_);
+  if (confirm && !decisionEstate_[id].empty()) body.field("estate_id", decisionEstate_[id]);
   session.net().post("/api/v1/admin/proposals/" + std::to_string(id) + "/decision", body.finish(),
                      [this](const Response& r) {
                        notice_ = r.ok() ? "已处理。" : r.errorText();
                        proposalsLoaded_ = false;
+                       openedProcedure_ = 0;
+                       const JsonDoc doc = parseJson(r.body);
+                       if (r.ok() && doc.valid()) {
+                         // Confirming a grade-review, regrade or exit proposal opens a procedure.
+                         openedProcedure_ = integer(doc.root(), "procedure_id");
+                         if (openedProcedure_ != 0) {
+                           notice_ = "已确认，并已启动相应程序（编号" +
+                                     std::to_string(openedProcedure_) + "）。";
+                           procedures_.invalidate();
+                         }
+                       }
                      });
 }
 
@@ -306,6 +331,15 @@ void Supervision::drawLedger(Session& session, float scale) {
   if (!proposalsLoaded_) loadProposals(session);
   ImGui::SeparatorText("待决定的台账提议（R10–R12）");
   ui::noticeText(notice_);
+  if (openedProcedure_ != 0) {
+    ImGui::SameLine();
+    if (ImGui::SmallButton("打开该程序")) {
+      tab_ = 4;
+      procedures_.openProcedure(session, openedProcedure_);
+      openedProcedure_ = 0;
+    }
+    exposeItem("ledger.open_procedure");
+  }
   if (!proposalsError_.empty()) {
     ImGui::TextDisabled("%s", proposalsError_.c_str());
   } else if (proposals_.empty()) {
@@ -323,6 +357,22 @@ void Supervision::drawLedger(Session& session, float scale) {
         ImGui::PopStyleColor();
       }
       if (p.state == "open") {
+        // A grade review or exit is run for one estate of the company (optional in the API).
+        if (p.rule == "grade_review" || p.rule == "regrade" || p.rule == "exit") {
+          std::string& estate = decisionEstate_[p.id];
+          const std::string name =
+              estate.empty() ? std::string("核查小区（可不选）") : session.estateName(estate);
+          ImGui::SetNextItemWidth(220 * scale);
+          if (ImGui::BeginCombo("##estate", name.c_str())) {
+            if (ImGui::Selectable("不指定", estate.empty())) estate.clear();
+            for (const auto& [eid, e] : session.estates())
+              if (e.companyId == p.companyId && ImGui::Selectable(e.name.c_str(), eid == estate))
+                estate = eid;
+            ImGui::EndCombo();
+          }
+          exposeItem("ledger.estate." + std::to_string(p.id));
+          ImGui::SameLine();
+        }
         if (ImGui::SmallButton("确认")) decide(session, p.id, true);
         exposeItem("ledger.confirm." + std::to_string(p.id));
         ImGui::SameLine();

@@ -1,7 +1,10 @@
 #pragma once
 // Supervision (督办查询): the overdue drill-down from the city to a county, a handler, a
 // company and a case, and the company ledger (R9-R12): each company's grade, list status and
-// complaint counts, and the ledger proposals waiting for a person's decision.
+// complaint counts, and the ledger proposals waiting for a person's decision (confirming a
+// grade-review, regrade or exit proposal opens a procedure, which the user may go to). Also
+// the red/black list, the satisfaction surveys and the grade-review and exit procedures, each
+// in its own view.
 
 #include <map>
 #include <string>
@@ -10,7 +13,9 @@
 #include "bulletins_view.h"
 #include "case_list.h"
 #include "navigator.h"
+#include "procedures_view.h"
 #include "session.h"
+#include "surveys_view.h"
 
 namespace pcs::client {
 
@@ -22,7 +27,7 @@ class Supervision {
  private:
   struct Proposal {
     int64_t id = 0;
-    std::string companyId, companyName, ruleZh, state, explanation;
+    std::string companyId, companyName, rule, ruleZh, state, explanation;
     int64_t createdAt = 0;
   };
 
@@ -37,8 +42,11 @@ class Supervision {
   void loadProposals(Session& session);
   void decide(Session& session, int64_t id, bool confirm);
 
-  int tab_ = 0;  // 0 drill-down, 1 company ledger, 2 red/black list and bulletins
+  // 0 drill-down, 1 company ledger, 2 red/black list and bulletins, 3 surveys, 4 procedures
+  int tab_ = 0;
   BulletinsView bulletins_;
+  SurveysView surveys_;
+  ProceduresView procedures_;
   std::string county_, handler_, company_;
   CaseList cases_;  // the overdue cases of county_ + handler_
   bool casesStale_ = false;
@@ -56,6 +64,8 @@ class Supervision {
   std::string proposalsError_;
   std::string notice_;
   std::string decisionNote_;
+  std::map<int64_t, std::string> decisionEstate_;  // proposal id -> the estate it concerns
+  int64_t openedProcedure_ = 0;                    // the procedure the last confirmation opened
 };
 
 }  // namespace pcs::client
