@@ -7,8 +7,10 @@
 #include <cmath>
 #include <cstdio>
 
+#include "name_table.h"
 #include "pcs/error.h"
 #include "pcs/utf8.h"
+#include "text_check.h"
 
 namespace pcs {
 
@@ -16,13 +18,7 @@ namespace pcs {
 
 namespace {
 
-struct ActionName {
-  ProcedureAction action;
-  const char* key;
-  const char* zh;
-};
-
-const ActionName kActionNames[] = {
+const EnumName<ProcedureAction> kActionNames[] = {
     {ProcedureAction::Open, "open", "启动"},
     {ProcedureAction::RecordSurvey, "record_survey", "登记调查结果"},
     {ProcedureAction::Regrade, "regrade", "重新核定等级"},
@@ -36,13 +32,7 @@ const ActionName kActionNames[] = {
     {ProcedureAction::Withdraw, "withdraw", "撤回"},
 };
 
-struct StageName {
-  ProcedureStage stage;
-  const char* key;
-  const char* zh;
-};
-
-const StageName kStageNames[] = {
+const EnumName<ProcedureStage> kStageNames[] = {
     {ProcedureStage::Survey, "survey", "调查并公示"},
     {ProcedureStage::Regrade, "regrade", "重新核定等级"},
     {ProcedureStage::Fee, "fee", "督促执行收费标准"},
@@ -69,39 +59,23 @@ std::optional<ProcedureKind> procedureKindFromKey(std::string_view key) {
 }
 
 const char* procedureStageKey(ProcedureStage s) {
-  for (const StageName& n : kStageNames)
-    if (n.stage == s) return n.key;
-  return "";
+  return enumKey<ProcedureStage>(kStageNames, s);
 }
-
 const char* procedureStageZh(ProcedureStage s) {
-  for (const StageName& n : kStageNames)
-    if (n.stage == s) return n.zh;
-  return "";
+  return enumZh<ProcedureStage>(kStageNames, s);
 }
-
 std::optional<ProcedureStage> procedureStageFromKey(std::string_view key) {
-  for (const StageName& n : kStageNames)
-    if (key == n.key) return n.stage;
-  return std::nullopt;
+  return enumFromKey<ProcedureStage>(kStageNames, key);
 }
 
 const char* procedureActionKey(ProcedureAction a) {
-  for (const ActionName& n : kActionNames)
-    if (n.action == a) return n.key;
-  return "";
+  return enumKey<ProcedureAction>(kActionNames, a);
 }
-
 const char* procedureActionZh(ProcedureAction a) {
-  for (const ActionName& n : kActionNames)
-    if (n.action == a) return n.zh;
-  return "";
+  return enumZh<ProcedureAction>(kActionNames, a);
 }
-
 std::optional<ProcedureAction> procedureActionFromKey(std::string_view key) {
-  for (const ActionName& n : kActionNames)
-    if (key == n.key) return n.action;
-  return std::nullopt;
+  return enumFromKey<ProcedureAction>(kActionNames, key);
 }
 
 const char* procedureOutcomeZh(std::string_view outcome) {
@@ -160,29 +134,10 @@ constexpr int kMaxHandovers = 50;
   throw Error(ErrorCode::InvalidInput, why);
 }
 
-// Characters that show nothing: spaces of every width, zero-width marks, the BOM.
-bool isBlank(char32_t cp) {
-  return cp == ' ' || cp == '\t' || cp == '\r' || cp == '\n' || cp == 0x00A0 || cp == 0x3000 ||
-         (cp >= 0x2000 && cp <= 0x200D) || cp == 0x2060 || cp == 0xFEFF;
-}
-
-bool isForbiddenControl(char32_t cp) {
-  return (cp < 0x20 && cp != '\t' && cp != '\r' && cp != '\n') || cp == 0x7F ||
-         (cp >= 0x80 && cp < 0xA0);
-}
-
 // Checks `text` for length and control characters; with `required`, also that it shows
 // something. `what` names the field in the message.
 void checkText(const std::string& text, const std::string& what, bool required) {
-  if (text.size() > kMaxTextBytes)
-    invalid(what + "过长（不超过" + std::to_string(kMaxTextBytes) + "字节）");
-  bool visible = false;
-  for (size_t pos = 0; pos < text.size();) {
-    const char32_t cp = utf8::decodeNext(text, pos);
-    if (isForbiddenControl(cp)) invalid(what + "含有控制字符，请删除后重试");
-    visible |= !isBlank(cp);
-  }
-  if (required && !visible) invalid(what + "不能为空");
+  text_check::check(text, what, kMaxTextBytes, required);
 }
 
 const OrgUnit& actorUnit(const Actor& actor, const ProcedureContext& ctx) {
@@ -676,14 +631,14 @@ std::vector<ProcedureAction> availableProcedureActions(const Procedure& p, const
     probe.newGrade = before < 0 ? grades.back() : grades[before + 1];
 
   std::vector<ProcedureAction> out;
-  for (const ActionName& n : kActionNames) {
-    if (n.action == ProcedureAction::Open) continue;
+  for (const EnumName<ProcedureAction>& n : kActionNames) {
+    if (n.value == ProcedureAction::Open) continue;
     Procedure copy = p;
     ProcedureCommand c = probe;
-    c.action = n.action;
+    c.action = n.value;
     try {
       applyProcedure(copy, c, actor, ctx);
-      out.push_back(n.action);
+      out.push_back(n.value);
     } catch (const Error&) {
     }
   }

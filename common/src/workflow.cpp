@@ -6,8 +6,10 @@
 
 #include <algorithm>
 
+#include "name_table.h"
 #include "pcs/error.h"
 #include "pcs/utf8.h"
+#include "text_check.h"
 
 namespace pcs {
 
@@ -15,13 +17,7 @@ namespace pcs {
 
 namespace {
 
-struct ActionName {
-  Action action;
-  const char* key;
-  const char* zh;
-};
-
-const ActionName kActionNames[] = {
+const EnumName<Action> kActionNames[] = {
     {Action::Register, "register", "受理登记"},
     {Action::MarkUrgent, "mark_urgent", "标记紧急"},
     {Action::ReportUrgent, "report_urgent", "报告党委政府"},
@@ -54,21 +50,13 @@ const ActionName kActionNames[] = {
 }  // namespace
 
 const char* actionKey(Action a) {
-  for (const ActionName& n : kActionNames)
-    if (n.action == a) return n.key;
-  return "";
+  return enumKey<Action>(kActionNames, a);
 }
-
 const char* actionZh(Action a) {
-  for (const ActionName& n : kActionNames)
-    if (n.action == a) return n.zh;
-  return "";
+  return enumZh<Action>(kActionNames, a);
 }
-
 std::optional<Action> actionFromKey(std::string_view key) {
-  for (const ActionName& n : kActionNames)
-    if (key == n.key) return n.action;
-  return std::nullopt;
+  return enumFromKey<Action>(kActionNames, key);
 }
 
 const char* roleKey(Role r) {
@@ -203,45 +191,12 @@ void requireReason(const Command& cmd, Action act) {
   if (cmd.reason.size() > kMaxReasonBytes) invalid("理由过长（不超过4000字节）");
 }
 
-// Characters that show nothing: spaces of every width, zero-width marks, the BOM.
-bool isBlank(char32_t cp) {
-  return cp == ' ' || cp == '\t' || cp == '\r' || cp == '\n' || cp == 0x00A0 || cp == 0x3000 ||
-         (cp >= 0x2000 && cp <= 0x200D) || cp == 0x2060 || cp == 0xFEFF;
-}
-
-// Control characters have no place in a complaint; tab and line breaks do.
-bool isForbiddenControl(char32_t cp) {
-  return (cp < 0x20 && cp != '\t' && cp != '\r' && cp != '\n') || cp == 0x7F ||
-         (cp >= 0x80 && cp < 0xA0);
-}
-
 void requireText(const std::string& text, const char* what) {
-  if (text.size() > kMaxContentBytes) invalid(std::string(what) + "过长（不超过20000字节）");
-  bool visible = false;
-  for (size_t pos = 0; pos < text.size();) {
-    const char32_t cp = utf8::decodeNext(text, pos);
-    if (isForbiddenControl(cp)) invalid(std::string(what) + "含有控制字符，请删除后重试");
-    visible |= !isBlank(cp);
-  }
-  if (!visible) invalid(std::string(what) + "不能为空");
+  text_check::check(text, what, kMaxContentBytes, true);
 }
 
-// Trims blanks of every width from both ends (a name typed as "　　" is no name).
-std::string trimmed(const std::string& s) {
-  size_t begin = 0, end = s.size();
-  for (size_t pos = 0; pos < s.size();) {
-    const size_t at = pos;
-    if (!isBlank(utf8::decodeNext(s, pos))) {
-      begin = at;
-      break;
-    }
-    begin = pos;
-  }
-  for (size_t pos = begin; pos < s.size();) {
-    if (!isBlank(utf8::decodeNext(s, pos))) end = pos;
-  }
-  return end > begin ? s.substr(begin, end - begin) : std::string();
-}
+using text_check::isForbiddenControl;
+using text_check::trimmed;
 
 // The reviewing unit of an assignment (R8): city housing for the housing side, otherwise the
 // city-level counterpart of the handling department.
