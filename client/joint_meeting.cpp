@@ -32,6 +32,23 @@ void JmRequests::post(Session& session, const std::string& path, std::string bod
   session.net().post(path, std::move(body), guarded(std::move(done)));
 }
 
+void JmRequests::load(Session& session, const std::string& path, bool& loading, bool& loaded,
+                      std::string& error, std::function<void(const JsonDoc&)> read) {
+  if (loading) return;
+  loading = true;
+  get(session, path, [&loading, &loaded, &error, read = std::move(read)](const Response& r) {
+    loading = false;
+    loaded = true;
+    if (!r.ok()) {
+      error = r.errorText();
+      return;
+    }
+    error.clear();
+    const JsonDoc doc = parseJson(r.body);
+    if (doc.valid()) read(doc);
+  });
+}
+
 void askJmAccess(Session& session, JmRequests& net, JmAccess& into) {
   net.get(session, "/api/v1/joint-meeting/access", [&into](const Response& r) {
     into.known = true;

@@ -40,6 +40,11 @@ class JmRequests {
  public:
   void get(Session& session, const std::string& path, ResponseHandler done);
   void post(Session& session, const std::string& path, std::string body, ResponseHandler done);
+  // A list screen's load: asks for `path` unless a request is in flight (`loading`); when the
+  // answer comes, sets `loaded`, puts the server's refusal in `error` (cleared on success) and
+  // hands a valid JSON answer to `read`. The flags are members of the owner of these requests.
+  void load(Session& session, const std::string& path, bool& loading, bool& loaded,
+            std::string& error, std::function<void(const JsonDoc&)> read);
 
  private:
   ResponseHandler guarded(ResponseHandler done) const;

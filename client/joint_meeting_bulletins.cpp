@@ -12,33 +12,23 @@
 namespace pcs::client {
 
 void JmBulletinsView::load(Session& session, const JmAccess& access) {
-  if (loading_) return;
-  loading_ = true;
-  net_.get(session, "/api/v1/work-bulletins", [this](const Response& r) {
-    loading_ = false;
-    loaded_ = true;
-    if (!r.ok()) {
-      error_ = r.errorText();
-      return;
-    }
-    error_.clear();
-    bulletins_.clear();
-    const JsonDoc doc = parseJson(r.body);
-    if (!doc.valid()) return;
-    for (const JsonValue* b : items(doc.root(), "bulletins")) {
-      Bulletin item;
-      item.id = integer(*b, "id");
-      item.title = str(*b, "title");
-      item.body = str(*b, "body");
-      item.state = str(*b, "state");
-      item.createdAt = str(*b, "created_at");
-      item.publishedAt = str(*b, "published_at");
-      item.read = flag(*b, "read");
-      for (const JsonValue* rcp : items(*b, "recipients"))
-        item.recipients.push_back({str(*rcp, "unit_id"), flag(*rcp, "read")});
-      bulletins_.push_back(std::move(item));
-    }
-  });
+  net_.load(session, "/api/v1/work-bulletins", loading_, loaded_, error_,
+            [this](const JsonDoc& doc) {
+              bulletins_.clear();
+              for (const JsonValue* b : items(doc.root(), "bulletins")) {
+                Bulletin item;
+                item.id = integer(*b, "id");
+                item.title = str(*b, "title");
+                item.body = str(*b, "body");
+                item.state = str(*b, "state");
+                item.createdAt = str(*b, "created_at");
+                item.publishedAt = str(*b, "published_at");
+                item.read = flag(*b, "read");
+                for (const JsonValue* rcp : items(*b, "recipients"))
+                  item.recipients.push_back({str(*rcp, "unit_id"), flag(*rcp, "read")});
+                bulletins_.push_back(std::move(item));
+              }
+            });
   // The office addresses bulletins to member units only.
   if (access.edit)
     net_.get(session, "/api/v1/joint-meeting/members", [this](const Response& r) {

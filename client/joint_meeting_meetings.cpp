@@ -39,25 +39,16 @@ std::string effectZh(const std::string& effect) {
 // ---- loading --------------------------------------------------------------------------------
 
 void JmMeetingsView::loadList(Session& session) {
-  if (listLoading_) return;
-  listLoading_ = true;
-  net_.get(session, "/api/v1/meetings", [this](const Response& r) {
-    listLoading_ = false;
-    listLoaded_ = true;
-    if (!r.ok()) {
-      listError_ = r.errorText();
-      return;
-    }
-    listError_.clear();
-    meetings_.clear();
-    const JsonDoc doc = parseJson(r.body);
-    if (!doc.valid()) return;
-    for (const JsonValue* m : items(doc.root(), "meetings"))
-      meetings_.push_back({integer(*m, "id"), str(*m, "kind"), str(*m, "title"), str(*m, "date"),
-                           str(*m, "state"), static_cast<int>(integer(*m, "items")),
-                           static_cast<int>(integer(*m, "items_open")),
-                           static_cast<int>(integer(*m, "items_overdue"))});
-  });
+  net_.load(session, "/api/v1/meetings", listLoading_, listLoaded_, listError_,
+            [this](const JsonDoc& doc) {
+              meetings_.clear();
+              for (const JsonValue* m : items(doc.root(), "meetings"))
+                meetings_.push_back({integer(*m, "id"), str(*m, "kind"), str(*m, "title"),
+                                     str(*m, "date"), str(*m, "state"),
+                                     static_cast<int>(integer(*m, "items")),
+                                     static_cast<int>(integer(*m, "items_open")),
+                                     static_cast<int>(integer(*m, "items_overdue"))});
+            });
 }
 
 void JmMeetingsView::open(Session& session, int64_t id) {

@@ -23,25 +23,16 @@ std::string fieldZh(const std::string& field) {
 }  // namespace
 
 void JmMembersView::load(Session& session) {
-  if (loading_) return;
-  loading_ = true;
-  net_.get(session, "/api/v1/joint-meeting/members", [this](const Response& r) {
-    loading_ = false;
-    loaded_ = true;
-    if (!r.ok()) {
-      error_ = r.errorText();
-      return;
-    }
-    error_.clear();
-    members_.clear();
-    const JsonDoc doc = parseJson(r.body);
-    if (!doc.valid()) return;
-    phonesMasked_ = flag(doc.root(), "phones_masked", true);
-    for (const JsonValue* m : items(doc.root(), "members"))
-      members_.push_back({str(*m, "unit_id"), str(*m, "unit_name"), str(*m, "liaison_name"),
-                          str(*m, "liaison_post"), str(*m, "liaison_phone"), str(*m, "updated_at"),
-                          flag(*m, "convener"), flag(*m, "office")});
-  });
+  net_.load(
+      session, "/api/v1/joint-meeting/members", loading_, loaded_, error_,
+      [this](const JsonDoc& doc) {
+        members_.clear();
+        phonesMasked_ = flag(doc.root(), "phones_masked", true);
+        for (const JsonValue* m : items(doc.root(), "members"))
+          members_.push_back({str(*m, "unit_id"), str(*m, "unit_name"), str(*m, "liaison_name"),
+                              str(*m, "liaison_post"), str(*m, "liaison_phone"),
+                              str(*m, "updated_at"), flag(*m, "convener"), flag(*m, "office")});
+      });
 }
 
 void JmMembersView::loadHistory(Session& session, const std::string& unitId) {
