@@ -74,51 +74,66 @@ std::vector<CompanyMonth> monthFigures(SQLite::Database& db, const std::string& 
     }
     const LedgerWindow window{first, next, false};
     for (auto& [id, m] : byId) {
-      const ComplainantCount everyone = countComplainants(all, id, window, false);
+      ComplainantCount everyone = countComplainants(all, id, window, false);
+      ComplainantCount substantiated = countComplainants(all, id, window, true);
       m.complaints = everyone.complaints;
       m.complainants = everyone.distinctComplainants;
-      m.substantiated = countComplainants(all, id, window, true).distinctComplainants;
+      m.substantiated = substantiated.distinctComplainants;
+      m.cases.complaints = std::move(everyone.caseIds);
+      m.cases.substantiated = std::move(substantiated.caseIds);
     }
   }
 
   {  // Closed in the month.
     SQLite::Statement st(db,
-                         "SELECT company_id, COUNT(*) FROM cases WHERE county_id = ? "
+                         "SELECT company_id, id FROM cases WHERE county_id = ? "
                          "AND state = 'closed' AND closed_at >= ? AND closed_at < ? "
-                         "AND company_id IS NOT NULL AND company_id <> '' GROUP BY company_id");
+                         "AND company_id IS NOT NULL AND company_id <> '' ORDER BY id");
     st.bind(1, countyId);
     st.bind(2, from);
     st.bind(3, to);
-    while (st.executeStep()) company(st.getColumn(0).getString()).closed = st.getColumn(1).getInt();
+    while (st.executeStep())
+      company(st.getColumn(0).getString()).cases.closed.push_back(st.getColumn(1).getString());
   }
 
   {  // Still open, with a deadline that fell before the month's end.
     SQLite::Statement st(db,
-                         "SELECT company_id, COUNT(*) FROM cases WHERE county_id = ? "
+                         "SELECT company_id, id FROM cases WHERE county_id = ? "
                          "AND state NOT IN ('closed', 'merged') AND next_due IS NOT NULL "
                          "AND next_due < ? AND received_at < ? "
-                         "AND company_id IS NOT NULL AND company_id <> '' GROUP BY company_id");
+                         "AND company_id IS NOT NULL AND company_id <> '' ORDER BY id");
     st.bind(1, countyId);
     st.bind(2, int64_t{next.dayNumber()});
     st.bind(3, to);
     while (st.executeStep())
-      company(st.getColumn(0).getString()).overdue = st.getColumn(1).getInt();
+      company(st.getColumn(0).getString()).cases.overdue.push_back(st.getColumn(1).getString());
   }
 
   {  // Surveys closed in the survey window, pooled.
     SQLite::Statement st(db,
-                         "SELECT company_id, SUM(counted), SUM(satisfied) FROM surveys "
+                         "SELECT company_id, id, counted, satisfied FROM surveys "
                          "WHERE county_id = ? AND state = 'closed' AND closed_at >= ? "
-                         "AND closed_at < ? GROUP BY company_id");
+                         "AND closed_at < ? ORDER BY id");
     st.bind(1, countyId);
     st.bind(2, cstMidnight(next.addMonths(-t.surveyMonths)));
     st.bind(3, to);
+    std::map<std::string, int64_t> satisfied;
     while (st.executeStep()) {
-      CompanyMonth& m = company(st.getColumn(0).getString());
-      m.surveyResponses = st.getColumn(1).getInt();
-      if (m.surveyResponses > 0)
-        m.satisfaction = st.getColumn(2).getDouble() / static_cast<double>(m.surveyResponses);
+      const std::string id = st.getColumn(0).getString();
+      CompanyMonth& m = company(id);
+      m.cases.surveys.push_back(st.getColumn(1).getInt64());
+      m.surveyResponses += st.getColumn(2).getInt();
+      satisfied[id] += st.getColumn(3).getInt64();
     }
+    for (const auto& [id, yes] : satisfied) {
+      CompanyMonth& m = company(id);
+      if (m.surveyResponses > 0)
+        m.satisfaction = static_cast<double>(yes) / static_cast<double>(m.surveyResponses);
+    }
+  }
+  for (auto& [id, m] : byId) {
+    m.closed = static_cast<int>(m.cases.closed.size());
+    m.overdue = static_cast<int>(m.cases.overdue.size());
   }
 
   SQLite::Statement name(db, "SELECT name FROM companies WHERE id = ?");

@@ -46,6 +46,17 @@ struct PublicationThresholds {
   int surveyMonths = 12;            // surveys counted: closed in the 12 months up to month end
 };
 
+// The cases (and surveys) behind each figure of CompanyMonth, so every figure of an issue
+// drills down to what it counts. Case ids in the order received (complaints, substantiated) or
+// by id (closed, overdue); survey ids ascending.
+struct FigureCases {
+  std::vector<std::string> complaints;     // behind complaints and complainants
+  std::vector<std::string> substantiated;  // the substantiated complaints behind substantiated
+  std::vector<std::string> closed;
+  std::vector<std::string> overdue;
+  std::vector<int64_t> surveys;  // behind satisfaction and survey_responses
+};
+
 struct CompanyMonth {
   std::string companyId, companyName;
   int complaints = 0;
@@ -55,6 +66,7 @@ struct CompanyMonth {
   int overdue = 0;
   int surveyResponses = 0;  // counted responses behind `satisfaction`
   std::optional<double> satisfaction;
+  FigureCases cases;
 };
 
 enum class ListKind { Red, Black };

@@ -245,6 +245,11 @@ void registerCaseRoutes(httplib::Server& http, App& app, Auth& auth) {
     loadVisible(app, id, user);
     const JsonBody body(req.body);
     const Command cmd = parseCommand(body);
+    // A decided deadline comes from a joint meeting's decided item; the meeting route records
+    // the item and every moved deadline (deadline_changes), so it is the only way in.
+    if (cmd.action == Action::SetDecidedDeadline)
+      bad("'set_decided_deadline' is applied from a joint meeting's decided item: use POST "
+          "/meetings/{id}/items/{item}/apply, which records the moved deadline");
     const std::optional<int64_t> seenVersion = body.optInteger("version", 1, INT64_MAX);
     auto ref = app.reference();
     const int64_t now = app.now();

@@ -2,6 +2,7 @@
 //   POST /api/v1/bulletins                                  {county_id, month} -> 201 a draft
 //   GET  /api/v1/bulletins                                  ?county_id= &month= &state=
 //   GET  /api/v1/bulletins/{id}                             the issue, entries, edits, objections
+//   GET  /api/v1/bulletins/{id}/cases                       ?company_id= the cases behind figures
 //   POST /api/v1/bulletins/{id}/entries/{entry}             {list, reasons, reason} edit a draft
 //   POST /api/v1/bulletins/{id}/text                        {title, praise_text, criticism_text,
 //                                                            reason} edit a draft
@@ -28,6 +29,7 @@
 #include "pcs/error.h"
 #include "publication.h"
 #include "publication_access.h"
+#include "publication_issues.h"
 #include "route_util.h"
 #include "routes.h"
 
@@ -36,19 +38,11 @@ namespace {
 
 // ---- helpers --------------------------------------------------------------------------------
 
-constexpr const char* kJson = "application/json; charset=utf-8";
 constexpr size_t kMaxReasonBytes = 2000;
 constexpr size_t kMaxTextBytes = 20000;
 constexpr size_t kMaxTitleBytes = 300;
-constexpr int kMaxListed = 200;
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-int64_t idAt(const httplib::Request& req, size_t i, const char* what) {
-  const std::string text = req.matches[i];
-  if (text.empty() || text.size() > 18) bad(std::string("bad ") + what + " id");
-  return std::stoll(text);  // the route's pattern admits digits only
-}
+using Writer = JsonWriter;
 
 bool blank(const std::string& s) {
   return s.find_first_not_of(" \t\r\n") == std::string::npos;
@@ -73,12 +67,6 @@ CountyScope readerScope(const CurrentUser& user, const Reference& ref) {
   if (auto s = authorityScope(user, ref, {Role::UnitHead})) return *s;
   if (auto s = oversightScope(user, ref)) return *s;
   throw Error(ErrorCode::Forbidden, "无权查看红黑榜及通报草稿");
-}
-
-std::string monthZh(const std::string& month) {
-  const auto d = parseMonth(month);
-  if (!d) return month;
-  return std::to_string(d->year()) + "年" + std::to_string(d->month()) + "月";
 }
 
 struct IssueRow {
@@ -196,6 +184,8 @@ void writeIssue(Writer& w, SQLite::Database& db, int64_t id, bool full) {
     w.Key("evidence");
     w.RawValue(evidence.c_str(), evidence.size(), rapidjson::kObjectType);
     str(w, "drafted_list", e.getColumn(6).getString());
+    w.Key("cases");
+    writeFigureCases(w, db, id, e.getColumn(2).getString());
     w.EndObject();
   }
   w.EndArray();
@@ -256,53 +246,10 @@ void writeIssue(Writer& w, SQLite::Database& db, int64_t id, bool full) {
 }
 
 void answerIssue(App& app, httplib::Response& res, int64_t id, int status = 200) {
-  rapidjson::StringBuffer buf;
-  Writer w(buf);
-  writeIssue(w, app.db().reader(), id, true);
-  res.status = status;
-  res.set_content(buf.GetString(), kJson);
+  answerJson(res, status, [&](Writer& w) { writeIssue(w, app.db().reader(), id, true); });
 }
 
 // ---- drafting -------------------------------------------------------------------------------
-
-std::string praiseText(const std::string& county, const std::string& month,
-                       const std::vector<DraftEntry>& entries) {
-  std::string names;
-  for (const DraftEntry& e : entries)
-    if (e.list == ListKind::Red)
-      names += (names.empty() ? "" : "、") + e.figures.companyName + "（满意率" +
-               percentZh(e.figures.satisfaction) + "）";
-  if (names.empty()) return county + monthZh(month) + "无企业列入红榜。";
-  return county + monthZh(month) +
-         "，以下物业服务企业无属实投诉、无逾期未办结事项、业主满意率高，列入红榜，予以表扬：" +
-         names + "。";
-}
-
-std::string criticismText(const std::string& county, const std::string& month,
-                          const std::vector<DraftEntry>& entries) {
-  std::string items;
-  for (const DraftEntry& e : entries)
-    if (e.list == ListKind::Black)
-      items += (items.empty() ? "" : "；") + e.figures.companyName + "（" + e.reasonsZh + "）";
-  if (items.empty()) return county + monthZh(month) + "无企业列入黑榜。";
-  return county + monthZh(month) +
-         "，以下物业服务企业投诉处置不及时、不到位，列入黑榜，予以通报批评，责令限期整改：" +
-         items + "。";
-}
-
-std::string countyFigures(const std::vector<CompanyMonth>& all) {
-  int complaints = 0, closed = 0, overdue = 0, substantiated = 0;
-  for (const CompanyMonth& m : all) {
-    complaints += m.complaints;
-    closed += m.closed;
-    overdue += m.overdue;
-    substantiated += m.substantiated;
-  }
-  return "{\"companies\":" + std::to_string(all.size()) +
-         ",\"complaints\":" + std::to_string(complaints) + ",\"closed\":" + std::to_string(closed) +
-         ",\"overdue\":" + std::to_string(overdue) +
-         ",\"substantiated_complainants\":" + std::to_string(substantiated) + "}";
-}
 
 void draftIssue(App& app, Auth& auth, const httplib::Request& req, httplib::Response& res) {
   const CurrentUser user = auth.requireUser(req, res);
@@ -322,55 +269,14 @@ void draftIssue(App& app, Auth& auth, const httplib::Request& req, httplib::Resp
   if (cstDate(now) < first->addMonths(1)) bad(month + "尚未结束，月度红黑榜及通报只能在次月起草");
 
   const int64_t id = app.db().write([&](SQLite::Database& tx) {
-    SQLite::Statement existing(tx,
-                               "SELECT id, state FROM bulletins WHERE county_id = ? AND month = ? "
-                               "ORDER BY id DESC LIMIT 1");
-    existing.bind(1, countyId);
-    existing.bind(2, month);
-    if (existing.executeStep()) {
-      const std::string state = existing.getColumn(1).getString();
+    if (const auto existing = latestIssue(tx, countyId, month)) {
+      const bool draft = existing->state == "draft";
       throw Error(ErrorCode::Conflict,
-                  county->name + monthZh(month) + "已有" +
-                      (state == "draft" ? "草稿" : "已发布的一期") + "（第" +
-                      std::to_string(existing.getColumn(0).getInt64()) + "期）" +
-                      (state == "draft" ? "，请在草稿上修改" : "；如需更正，请发布更正期"));
+                  county->name + monthZh(month) + "已有" + (draft ? "草稿" : "已发布的一期") +
+                      "（第" + std::to_string(existing->id) + "期）" +
+                      (draft ? "，请在草稿上修改" : "；如需更正，请发布更正期"));
     }
-    const PublicationThresholds t;
-    const std::vector<CompanyMonth> figures = monthFigures(tx, countyId, *first, t);
-    const std::vector<DraftEntry> entries = draftLists(figures, t);
-    SQLite::Statement ins(tx,
-                          "INSERT INTO bulletins(county_id, month, title, praise_text, "
-                          "criticism_text, figures, drafted_by, drafted_at) "
-                          "VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
-    ins.bind(1, countyId);
-    ins.bind(2, month);
-    ins.bind(3, county->name + monthZh(month) + "物业服务企业红黑榜及投诉处置情况通报");
-    ins.bind(4, praiseText(county->name, month, entries));
-    ins.bind(5, criticismText(county->name, month, entries));
-    ins.bind(6, countyFigures(figures));
-    ins.bind(7, user.id);
-    ins.bind(8, now);
-    ins.exec();
-    const int64_t id = tx.getLastInsertRowid();
-    SQLite::Statement e(tx,
-                        "INSERT INTO bulletin_entries(bulletin_id, list, company_id, "
-                        "company_name, reasons, evidence, drafted_list) "
-                        "VALUES(?, ?, ?, ?, ?, ?, ?)");
-    for (const DraftEntry& d : entries) {
-      e.reset();
-      e.bind(1, id);
-      e.bind(2, listKindKey(d.list));
-      e.bind(3, d.figures.companyId);
-      e.bind(4, d.figures.companyName);
-      e.bind(5, d.reasonsZh);
-      e.bind(6, evidenceJson(d.figures, t));
-      e.bind(7, listKindKey(d.list));
-      e.exec();
-    }
-    appendAudit(tx, {now, user.id, user.unitId, "bulletin.draft", "bulletin:" + std::to_string(id),
-                     "起草" + county->name + monthZh(month) + "红黑榜及通报：" +
-                         std::to_string(entries.size()) + "家企业入榜"});
-    return id;
+    return storeDraft(tx, *county, month, user.id, user.unitId, now);
   });
   answerIssue(app, res, id, 201);
 }
@@ -380,40 +286,50 @@ void draftIssue(App& app, Auth& auth, const httplib::Request& req, httplib::Resp
 void listIssues(App& app, Auth& auth, const httplib::Request& req, httplib::Response& res) {
   const CurrentUser user = auth.requireUser(req, res);
   const CountyScope scope = readerScope(user, *app.reference());
-  const std::string state = req.has_param("state") ? req.get_param_value("state") : "";
-  if (!state.empty() && state != "draft" && state != "published")
-    bad("'state' must be draft or published");
+  const std::string state = choiceParam(req, "state", {"draft", "published"});
   std::string sql = "SELECT id FROM bulletins WHERE 1";
   if (!scope.all) sql += " AND county_id = :scope";
   if (req.has_param("county_id")) sql += " AND county_id = :county";
   if (req.has_param("month")) sql += " AND month = :month";
   if (!state.empty()) sql += " AND state = :state";
-  sql += " ORDER BY month DESC, county_id, id DESC LIMIT " + std::to_string(kMaxListed);
+  sql += " ORDER BY month DESC, county_id, id DESC LIMIT " + std::to_string(kListLimit);
   SQLite::Database& db = app.db().reader();
   SQLite::Statement st(db, sql);
   if (!scope.all) st.bind(":scope", scope.countyId);
   if (req.has_param("county_id")) st.bind(":county", req.get_param_value("county_id"));
   if (req.has_param("month")) st.bind(":month", req.get_param_value("month"));
   if (!state.empty()) st.bind(":state", state);
-  std::vector<int64_t> ids;
-  while (st.executeStep()) ids.push_back(st.getColumn(0).getInt64());
-  rapidjson::StringBuffer buf;
-  Writer w(buf);
-  w.StartObject();
-  w.Key("items");
-  w.StartArray();
-  for (int64_t id : ids) writeIssue(w, db, id, false);
-  w.EndArray();
-  w.EndObject();
-  res.set_content(buf.GetString(), kJson);
+  const std::vector<int64_t> ids = readIds(st);
+  answerItems(res, ids, [&](Writer& w, int64_t id) { writeIssue(w, db, id, false); });
 }
 
 void getIssue(App& app, Auth& auth, const httplib::Request& req, httplib::Response& res) {
   const CurrentUser user = auth.requireUser(req, res);
   const CountyScope scope = readerScope(user, *app.reference());
-  const int64_t id = idAt(req, 1, "bulletin");
+  const int64_t id = pathNumber(req, 1, "bulletin");
   issueIn(app.db().reader(), id, scope);
   answerIssue(app, res, id);
+}
+
+// The cases and surveys behind the figures of one company of the issue (`company_id`), or of
+// the whole county without it.
+void getIssueCases(App& app, Auth& auth, const httplib::Request& req, httplib::Response& res) {
+  const CurrentUser user = auth.requireUser(req, res);
+  const CountyScope scope = readerScope(user, *app.reference());
+  const int64_t id = pathNumber(req, 1, "bulletin");
+  const std::string company = queryParam(req, "company_id");
+  if (company.size() > 64) bad("'company_id' is too long");
+  SQLite::Database& db = app.db().reader();
+  issueIn(db, id, scope);
+  answerJson(res, 200, [&](Writer& w) {
+    w.StartObject();
+    w.Key("bulletin_id");
+    w.Int64(id);
+    str(w, "company_id", company);
+    w.Key("cases");
+    writeFigureCases(w, db, id, company);
+    w.EndObject();
+  });
 }
 
 // ---- reviewing ------------------------------------------------------------------------------
@@ -421,8 +337,8 @@ void getIssue(App& app, Auth& auth, const httplib::Request& req, httplib::Respon
 void editEntry(App& app, Auth& auth, const httplib::Request& req, httplib::Response& res) {
   const CurrentUser user = auth.requireUser(req, res);
   const CountyScope scope = writerScope(user, *app.reference());
-  const int64_t id = idAt(req, 1, "bulletin");
-  const int64_t entryId = idAt(req, 2, "entry");
+  const int64_t id = pathNumber(req, 1, "bulletin");
+  const int64_t entryId = pathNumber(req, 2, "entry");
   const JsonBody b(req.body);
   const auto list = b.optString("list", 16);
   const auto reasons = b.optString("reasons", kMaxReasonBytes);
@@ -465,7 +381,7 @@ void editEntry(App& app, Auth& auth, const httplib::Request& req, httplib::Respo
 void editText(App& app, Auth& auth, const httplib::Request& req, httplib::Response& res) {
   const CurrentUser user = auth.requireUser(req, res);
   const CountyScope scope = writerScope(user, *app.reference());
-  const int64_t id = idAt(req, 1, "bulletin");
+  const int64_t id = pathNumber(req, 1, "bulletin");
   const JsonBody b(req.body);
   const auto title = b.optString("title", kMaxTitleBytes);
   const auto praise = b.optString("praise_text", kMaxTextBytes);
@@ -508,7 +424,7 @@ void editText(App& app, Auth& auth, const httplib::Request& req, httplib::Respon
 void publishIssue(App& app, Auth& auth, const httplib::Request& req, httplib::Response& res) {
   const CurrentUser user = auth.requireUser(req, res);
   const CountyScope scope = writerScope(user, *app.reference());
-  const int64_t id = idAt(req, 1, "bulletin");
+  const int64_t id = pathNumber(req, 1, "bulletin");
   if (!req.body.empty()) {  // a body, when sent, must be a JSON object
     const JsonBody checked(req.body);
     (void)checked;
@@ -528,6 +444,8 @@ void publishIssue(App& app, Auth& auth, const httplib::Request& req, httplib::Re
                 {now, user.id, user.unitId, "bulletin.publish", "bulletin:" + std::to_string(id),
                  "发布" + row.countyId + " " + row.month + "红黑榜及通报" +
                      (row.correctsId ? "（更正第" + std::to_string(row.correctsId) + "期）" : "")});
+    // The companies' list standing follows what is now published (R11 reads it).
+    updateStandings(tx, row.countyId, id, now, user.id, user.unitId);
   });
   answerIssue(app, res, id);
 }
@@ -535,7 +453,7 @@ void publishIssue(App& app, Auth& auth, const httplib::Request& req, httplib::Re
 void correctIssue(App& app, Auth& auth, const httplib::Request& req, httplib::Response& res) {
   const CurrentUser user = auth.requireUser(req, res);
   const CountyScope scope = writerScope(user, *app.reference());
-  const int64_t id = idAt(req, 1, "bulletin");
+  const int64_t id = pathNumber(req, 1, "bulletin");
   const JsonBody b(req.body);
   const std::string reason = requiredReason(b);
   const int64_t now = app.now();
@@ -570,6 +488,7 @@ void correctIssue(App& app, Auth& auth, const httplib::Request& req, httplib::Re
     entries.bind(1, next);
     entries.bind(2, id);
     entries.exec();
+    copyFigureCases(tx, id, next);
     appendAudit(tx,
                 {now, user.id, user.unitId, "bulletin.correct", "bulletin:" + std::to_string(next),
                  "起草第" + std::to_string(id) + "期的更正期；理由：" + reason});
@@ -583,7 +502,7 @@ void correctIssue(App& app, Auth& auth, const httplib::Request& req, httplib::Re
 void recordObjection(App& app, Auth& auth, const httplib::Request& req, httplib::Response& res) {
   const CurrentUser user = auth.requireUser(req, res);
   const CountyScope scope = writerScope(user, *app.reference());
-  const int64_t id = idAt(req, 1, "bulletin");
+  const int64_t id = pathNumber(req, 1, "bulletin");
   const JsonBody b(req.body);
   const int64_t entryId = b.integer("entry_id", 1, INT64_MAX);
   const std::string text = b.string("text", kMaxTextBytes);
@@ -629,8 +548,8 @@ void recordObjection(App& app, Auth& auth, const httplib::Request& req, httplib:
 void decideObjection(App& app, Auth& auth, const httplib::Request& req, httplib::Response& res) {
   const CurrentUser user = auth.requireUser(req, res);
   const CountyScope scope = writerScope(user, *app.reference());
-  const int64_t id = idAt(req, 1, "bulletin");
-  const int64_t objectionId = idAt(req, 2, "objection");
+  const int64_t id = pathNumber(req, 1, "bulletin");
+  const int64_t objectionId = pathNumber(req, 2, "objection");
   const JsonBody b(req.body);
   const std::string outcome = b.string("outcome", 16);
   if (outcome != "upheld" && outcome != "rejected") bad("'outcome' must be upheld or rejected");
@@ -674,6 +593,8 @@ void registerPublicationRoutes(httplib::Server& http, App& app, Auth& auth) {
   http.Post("/api/v1/bulletins", [&](Req req, Res res) { draftIssue(app, auth, req, res); });
   http.Get("/api/v1/bulletins", [&](Req req, Res res) { listIssues(app, auth, req, res); });
   http.Get(R"(/api/v1/bulletins/(\d+))", [&](Req req, Res res) { getIssue(app, auth, req, res); });
+  http.Get(R"(/api/v1/bulletins/(\d+)/cases)",
+           [&](Req req, Res res) { getIssueCases(app, auth, req, res); });
   http.Post(R"(/api/v1/bulletins/(\d+)/entries/(\d+))",
             [&](Req req, Res res) { editEntry(app, auth, req, res); });
   http.Post(R"(/api/v1/bulletins/(\d+)/text)",

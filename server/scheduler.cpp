@@ -101,16 +101,17 @@ std::vector<JobReport> Scheduler::runDue(int64_t now) {
   std::lock_guard<std::mutex> lock(runMutex_);
   std::vector<JobReport> done;
   const Date today = cstDate(now);
-  for (const char* job : {kJobDeadlines, kJobLedger, kJobWeeklyReport}) {
+  for (const char* job : {kJobDeadlines, kJobLedger, kJobWeeklyReport, kJobMonthlyPublication}) {
     // Once per CST date. A clock set back (tests travel in time) runs the job again for that
     // date, which adds nothing that is already there.
     const std::optional<int64_t> last = lastRunAt(app_.db(), job);
     if (last && cstDate(*last) == today) continue;
     try {
       const std::string name = job;
-      JobReport r = name == kJobDeadlines ? runDeadlines(now)
-                    : name == kJobLedger  ? runLedger(now)
-                                          : runWeeklyReport(now);
+      JobReport r = name == kJobDeadlines            ? runDeadlines(now)
+                    : name == kJobLedger             ? runLedger(now)
+                    : name == kJobMonthlyPublication ? runMonthlyPublication(now)
+                                                     : runWeeklyReport(now);
       recordRun(app_.db(), job, now);
       logInfo("scheduler", r.log);
       done.push_back(std::move(r));

@@ -16,9 +16,16 @@
 //   weekly_report  each working day: version 1 of last week's statistics packages (reports.h)
 //              for the city and every county, unless issued already; so a week's package is
 //              issued on the first working day after it ends.
+//   monthly_publication  each working day from the first working day of a month on: every
+//              county's red/black list and bulletin for the previous month drafted as user
+//              "system" (publication_issues.h), unless the county has an issue for that month
+//              already, and a "bulletin_draft" notification to the county's housing authority
+//              that a draft waits for review and publication by a person. A server down on the
+//              first working day drafts at its next working day of the month.
 //
 // Every job is idempotent: a notification is unique per (unit, case, kind, day) and a proposal
-// per open (company, rule), so running a job twice on one day adds nothing. scheduler_runs
+// per open (company, rule), and a month's issue is drafted only where none exists, so running
+// a job twice on one day adds nothing. scheduler_runs
 // keeps the day each job last ran, so a restart neither repeats nor skips a day's work; a job
 // interrupted by stop() is not recorded and runs again at the next start.
 //
@@ -50,6 +57,7 @@ inline constexpr const char* kLowCreditRatings[] = {"C", "D"};
 
 inline constexpr const char* kJobDeadlines = "deadlines";
 inline constexpr const char* kJobLedger = "ledger";
+inline constexpr const char* kJobMonthlyPublication = "monthly_publication";
 
 // What one run of a job did (also its log line).
 struct JobReport {
@@ -80,6 +88,7 @@ class Scheduler {
   JobReport runDeadlines(int64_t now);
   JobReport runLedger(int64_t now);
   JobReport runWeeklyReport(int64_t now);
+  JobReport runMonthlyPublication(int64_t now);  // in scheduler_publication.cpp
 
  private:
   void loop();

@@ -552,6 +552,27 @@ ALTER TABLE notifications ADD COLUMN procedure_id INTEGER;
 CREATE UNIQUE INDEX notifications_procedure_once ON notifications(unit_id, procedure_id, kind, at)
   WHERE procedure_id IS NOT NULL;
 )SQL"},
+      {8, "the cases behind every figure of a monthly red/black list and bulletin",
+       R"SQL(
+-- What each figure of an issue counts (R14 drill-down), stored when it is drafted and frozen
+-- with it: per company, `figure` is complaints, substantiated, closed or overdue (`ref` a case
+-- id) or surveys (`ref` a survey id). Issues drafted before this version have no rows.
+CREATE TABLE bulletin_figure_cases(
+  bulletin_id INTEGER NOT NULL REFERENCES bulletins(id),
+  company_id TEXT NOT NULL,
+  figure TEXT NOT NULL,
+  ref TEXT NOT NULL,
+  PRIMARY KEY(bulletin_id, company_id, figure, ref)) WITHOUT ROWID;
+CREATE TRIGGER bulletin_figure_cases_frozen BEFORE UPDATE ON bulletin_figure_cases
+  WHEN (SELECT state FROM bulletins WHERE id = OLD.bulletin_id) = 'published'
+  BEGIN SELECT RAISE(ABORT, 'a published bulletin cannot be changed'); END;
+CREATE TRIGGER bulletin_figure_cases_kept BEFORE DELETE ON bulletin_figure_cases
+  WHEN (SELECT state FROM bulletins WHERE id = OLD.bulletin_id) = 'published'
+  BEGIN SELECT RAISE(ABORT, 'a published bulletin cannot be changed'); END;
+CREATE TRIGGER bulletin_figure_cases_added BEFORE INSERT ON bulletin_figure_cases
+  WHEN (SELECT state FROM bulletins WHERE id = NEW.bulletin_id) = 'published'
+  BEGIN SELECT RAISE(ABORT, 'a published bulletin cannot be changed'); END;
+)SQL"},
   };
   return list;
 }

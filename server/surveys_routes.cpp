@@ -32,18 +32,10 @@ namespace {
 
 // ---- helpers --------------------------------------------------------------------------------
 
-constexpr const char* kJson = "application/json; charset=utf-8";
 constexpr size_t kMaxNoteBytes = 2000;
 constexpr size_t kMaxStaffItems = 1000;
-constexpr int kMaxListed = 200;
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-int64_t idFrom(const httplib::Request& req, const char* what) {
-  const std::string text = req.matches[1];
-  if (text.empty() || text.size() > 18) bad(std::string("bad ") + what + " id");
-  return std::stoll(text);  // the route's pattern admits digits only
-}
+using Writer = JsonWriter;
 
 // "YYYY-MM" with a month 01-12.
 bool isMonth(const std::string& s) {
@@ -195,11 +187,7 @@ void writeSurvey(Writer& w, SQLite::Database& db, int64_t id, bool responses) {
 }
 
 void answerSurvey(App& app, httplib::Response& res, int64_t id, int status = 200) {
-  rapidjson::StringBuffer buf;
-  Writer w(buf);
-  writeSurvey(w, app.db().reader(), id, true);
-  res.status = status;
-  res.set_content(buf.GetString(), kJson);
+  answerJson(res, status, [&](Writer& w) { writeSurvey(w, app.db().reader(), id, true); });
 }
 
 // ---- surveys --------------------------------------------------------------------------------
@@ -257,15 +245,14 @@ void listSurveys(App& app, Auth& auth, const httplib::Request& req, httplib::Res
                      (unit->level == OrgLevel::Street || unit->level == OrgLevel::Community) &&
                      !(user.roles.size() == 1 && user.has(Role::Oversight));
   if (!scope && !local) throw Error(ErrorCode::Forbidden, "无权查看满意度测评");
-  const std::string state = req.has_param("state") ? req.get_param_value("state") : "";
-  if (!state.empty() && state != "open" && state != "closed") bad("'state' must be open or closed");
+  const std::string state = choiceParam(req, "state", {"open", "closed"});
   std::string sql = "SELECT s.id FROM surveys s JOIN estates e ON e.id = s.estate_id WHERE 1";
   if (scope && !scope->all) sql += " AND s.county_id = :county";
   if (local) sql += " AND (e.street_id = :unit OR e.community_id = :unit)";
   if (req.has_param("estate_id")) sql += " AND s.estate_id = :estate";
   if (req.has_param("company_id")) sql += " AND s.company_id = :company";
   if (!state.empty()) sql += " AND s.state = :state";
-  sql += " ORDER BY s.id DESC LIMIT " + std::to_string(kMaxListed);
+  sql += " ORDER BY s.id DESC LIMIT " + std::to_string(kListLimit);
   SQLite::Database& db = app.db().reader();
   SQLite::Statement st(db, sql);
   if (scope && !scope->all) st.bind(":county", scope->countyId);
@@ -273,22 +260,13 @@ void listSurveys(App& app, Auth& auth, const httplib::Request& req, httplib::Res
   if (req.has_param("estate_id")) st.bind(":estate", req.get_param_value("estate_id"));
   if (req.has_param("company_id")) st.bind(":company", req.get_param_value("company_id"));
   if (!state.empty()) st.bind(":state", state);
-  std::vector<int64_t> ids;
-  while (st.executeStep()) ids.push_back(st.getColumn(0).getInt64());
-  rapidjson::StringBuffer buf;
-  Writer w(buf);
-  w.StartObject();
-  w.Key("items");
-  w.StartArray();
-  for (int64_t id : ids) writeSurvey(w, db, id, false);
-  w.EndArray();
-  w.EndObject();
-  res.set_content(buf.GetString(), kJson);
+  const std::vector<int64_t> ids = readIds(st);
+  answerItems(res, ids, [&](Writer& w, int64_t id) { writeSurvey(w, db, id, false); });
 }
 
 void getSurvey(App& app, Auth& auth, const httplib::Request& req, httplib::Response& res) {
   const CurrentUser user = auth.requireUser(req, res);
-  const int64_t id = idFrom(req, "survey");
+  const int64_t id = pathNumber(req, 1, "survey");
   const auto s = loadSurvey(app.db().reader(), id);
   // A survey the user may not read is reported as absent, as cases are.
   if (!s || !reads(user, *app.reference(), estateOf(app.db().reader(), s->estateId)))
@@ -299,7 +277,7 @@ void getSurvey(App& app, Auth& auth, const httplib::Request& req, httplib::Respo
 void closeSurvey(App& app, Auth& auth, const httplib::Request& req, httplib::Response& res) {
   const CurrentUser user = auth.requireUser(req, res);
   const auto ref = app.reference();
-  const int64_t id = idFrom(req, "survey");
+  const int64_t id = pathNumber(req, 1, "survey");
   const auto s = loadSurvey(app.db().reader(), id);
   if (!s || !reads(user, *ref, estateOf(app.db().reader(), s->estateId)))
     throw Error(ErrorCode::NotFound, "no survey " + std::to_string(id));
@@ -356,7 +334,7 @@ void closeSurvey(App& app, Auth& auth, const httplib::Request& req, httplib::Res
 void recordResponse(App& app, Auth& auth, const httplib::Request& req, httplib::Response& res) {
   const CurrentUser user = auth.requireUser(req, res);
   const auto ref = app.reference();
-  const int64_t id = idFrom(req, "survey");
+  const int64_t id = pathNumber(req, 1, "survey");
   const auto s = loadSurvey(app.db().reader(), id);
   if (!s) throw Error(ErrorCode::NotFound, "no survey " + std::to_string(id));
   const Estate estate = estateOf(app.db().reader(), s->estateId);
@@ -441,23 +419,21 @@ void recordResponse(App& app, Auth& auth, const httplib::Request& req, httplib::
     return rid;
   });
 
-  rapidjson::StringBuffer buf;
-  Writer w(buf);
-  w.StartObject();
-  if (!refusal.empty()) str(w, "error", "被测评企业的员工不能参加本企业的满意度测评：" + refusal);
-  w.Key("id");
-  w.Int64(responseId);
-  w.Key("survey_id");
-  w.Int64(id);
-  str(w, "household", household);
-  str(w, "rating", surveyRatingKey(*rating));
-  str(w, "status", refusal.empty() ? "counted" : "refused");
-  str(w, "refusal", refusal);
-  w.EndObject();
   // The refusal is stored (it is part of the survey's record) and answered 403: the respondent
   // may not take part.
-  res.status = refusal.empty() ? 201 : 403;
-  res.set_content(buf.GetString(), kJson);
+  answerJson(res, refusal.empty() ? 201 : 403, [&](Writer& w) {
+    w.StartObject();
+    if (!refusal.empty()) str(w, "error", "被测评企业的员工不能参加本企业的满意度测评：" + refusal);
+    w.Key("id");
+    w.Int64(responseId);
+    w.Key("survey_id");
+    w.Int64(id);
+    str(w, "household", household);
+    str(w, "rating", surveyRatingKey(*rating));
+    str(w, "status", refusal.empty() ? "counted" : "refused");
+    str(w, "refusal", refusal);
+    w.EndObject();
+  });
 }
 
 // ---- staff register -------------------------------------------------------------------------
@@ -515,16 +491,15 @@ void addStaff(App& app, Auth& auth, const httplib::Request& req, httplib::Respon
                      "登记员工名册：新增" + std::to_string(added) + "条，共" +
                          std::to_string(size) + "条"});
   });
-  rapidjson::StringBuffer buf;
-  Writer w(buf);
-  w.StartObject();
-  str(w, "company_id", companyId);
-  w.Key("added");
-  w.Int64(added);
-  w.Key("register_size");
-  w.Int64(size);
-  w.EndObject();
-  res.set_content(buf.GetString(), kJson);
+  answerJson(res, 200, [&](Writer& w) {
+    w.StartObject();
+    str(w, "company_id", companyId);
+    w.Key("added");
+    w.Int64(added);
+    w.Key("register_size");
+    w.Int64(size);
+    w.EndObject();
+  });
 }
 
 }  // namespace

@@ -155,7 +155,9 @@ export async function launchBrowser() {
 }
 
 // Logs in through the API (Node's fetch, not the page) and returns { get(path), post(path,
-// body), user }: for tests that read the server's data. `path` is below /api/v1.
+// body), patch(path, body), send(method, path, body), user }: for tests that read the server's
+// data. `path` is below /api/v1. get, post and patch throw on an HTTP error and answer the
+// JSON; send answers { status, json } whatever the status, for refusals a test provokes.
 export async function apiLogin(base, login, password = "demo-2025-pcs") {
   const response = await fetch(`${base}/api/v1/auth/login`, {
     method: "POST",
@@ -167,7 +169,7 @@ export async function apiLogin(base, login, password = "demo-2025-pcs") {
   }
   const cookie = response.headers.get("set-cookie").split(";")[0];
   const { user, csrf_token: csrf } = await response.json();
-  const call = async (method, p, body) => {
+  const send = async (method, p, body) => {
     const r = await fetch(`${base}/api/v1${p}`, {
       method,
       headers: { Cookie: cookie, "X-CSRF-Token": csrf,
@@ -175,10 +177,20 @@ export async function apiLogin(base, login, password = "demo-2025-pcs") {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await r.text();
-    if (!r.ok) throw new Error(`${method} ${p}: HTTP ${r.status} ${text}`);
-    return text ? JSON.parse(text) : null;
+    let json = null;
+    try { json = text ? JSON.parse(text) : null; } catch { /* not JSON: text is reported */ }
+    return { status: r.status, json, text };
   };
-  return { user, get: (p) => call("GET", p), post: (p, body) => call("POST", p, body) };
+  const call = async (method, p, body) => {
+    const r = await send(method, p, body);
+    if (r.status >= 400) throw new Error(`${method} ${p}: HTTP ${r.status} ${r.text}`);
+    return r.json;
+  };
+  return {
+    user, send,
+    get: (p) => call("GET", p), post: (p, body) => call("POST", p, body),
+    patch: (p, body) => call("PATCH", p, body),
+  };
 }
 
 // Fails with `message` unless `condition` holds.
@@ -203,11 +215,14 @@ export async function poll(probe, accept, what, timeoutMs = kWidgetTimeoutMs) {
 
 // One open client page and what it reported.
 export class AppPage {
-  constructor(page, context, base, label) {
+  constructor(page, context, base, label,
+              { widgetTimeoutMs = kWidgetTimeoutMs, clickFromLeft = Infinity } = {}) {
     this.page = page;
     this.context = context;
     this.base = base;
     this.label = label;
+    this.widgetTimeoutMs = widgetTimeoutMs;  // how long widget() waits unless told
+    this.clickFromLeft = clickFromLeft;      // click()'s default fromLeft
     this.problems = [];  // errors that fail the test unless allowErrors
     this.console = [];   // every console message, for failure reports
   }
@@ -233,10 +248,15 @@ export class AppPage {
   }
 
   // The rectangle {x, y, w, h} (CSS pixels) where the client drew widget `name`; waits for it.
-  async widget(name, timeoutMs = kWidgetTimeoutMs) {
-    return poll(() => this.page.evaluate((n) => (window.pcsWidget ? window.pcsWidget(n) : null),
-                                         name),
-                (rect) => rect !== null, `widget ${name}`, timeoutMs);
+  // On timeout the error lists the widgets drawn in the last frame.
+  async widget(name, timeoutMs = this.widgetTimeoutMs) {
+    try {
+      return await poll(
+          () => this.page.evaluate((n) => (window.pcsWidget ? window.pcsWidget(n) : null), name),
+          (rect) => rect !== null, `widget ${name}`, timeoutMs);
+    } catch (e) {
+      throw new Error(`${e.message}; drawn: ${(await this.names()).join(" ")}`);
+    }
   }
 
   // Whether widget `name` was drawn in the last frame, without waiting.
@@ -244,10 +264,23 @@ export class AppPage {
     return this.page.evaluate((n) => !!(window.pcsWidget && window.pcsWidget(n)), name);
   }
 
-  // Clicks the middle of widget `name` with the real mouse.
-  async click(name) {
+  // The names of the widgets drawn in the last frame that start with `prefix`.
+  async names(prefix = "") {
+    const all = await this.page.evaluate(
+        () => (window.pcsWidgetNames ? window.pcsWidgetNames() : []));
+    return all.filter((n) => n.startsWith(prefix));
+  }
+
+  // Waits until widget `name` is no longer drawn.
+  async gone(name, timeoutMs = this.widgetTimeoutMs) {
+    return poll(() => this.hasWidget(name), (drawn) => !drawn, `widget ${name} gone`, timeoutMs);
+  }
+
+  // Clicks widget `name` with the real mouse: in its middle, or with { fromLeft: px } at most
+  // that far from its left edge (a wide row or field whose middle may hold something else).
+  async click(name, { fromLeft = this.clickFromLeft } = {}) {
     const rect = await this.widget(name);
-    await this.page.mouse.click(rect.x + rect.w / 2, rect.y + rect.h / 2);
+    await this.page.mouse.click(rect.x + Math.min(rect.w / 2, fromLeft), rect.y + rect.h / 2);
     await this.frames(2);
     return rect;
   }
@@ -263,6 +296,15 @@ export class AppPage {
   async typeInto(name, text) {
     await this.click(name);
     await poll(() => this.textFocused(), (v) => v, `text focus after clicking ${name}`);
+    await this.page.keyboard.type(text);
+    await this.frames(2);
+  }
+
+  // Replaces what text field `name` holds with `text`, typed key by key.
+  async replaceText(name, text, clickOptions = {}) {
+    await this.click(name, clickOptions);
+    await poll(() => this.textFocused(), (v) => v, `text focus after clicking ${name}`);
+    await this.page.keyboard.press("Control+A");
     await this.page.keyboard.type(text);
     await this.frames(2);
   }
@@ -293,14 +335,20 @@ export class AppPage {
 // Opens the client in a new browser context.
 //   pixelRatio (1), viewport ({width: 1280, height: 800}), contextOptions (more Playwright
 //   context options), permissions (granted to the server's origin), beforeGoto(page, context)
-//   (e.g. to add routes), waitReady (true), allowErrors (false), server (another server from
-//   startServer() instead of the suite's).
+//   (e.g. to add routes), waitReady (true), allowErrors (false), expectedHttpErrors
+//   ((status, pathname) => true for a refusal the test provokes on purpose: not a problem, nor
+//   the console error the browser logs for it), expectedConsoleErrors ((text) => true for a
+//   console error the test knows of and tolerates), widgetTimeoutMs (how long widget() waits),
+//   clickFromLeft (click()'s default, see there), server (another server from startServer()
+//   instead of the suite's).
 async function openApp(browser, suiteServer, test, options = {}) {
   const server = options.server ?? suiteServer;
   const {
     pixelRatio = 1, viewport = { width: 1280, height: 800 }, contextOptions = {},
     permissions = [], beforeGoto = null, waitReady = true, allowErrors = false,
-    path: pagePath = "/",
+    expectedHttpErrors = () => false, expectedConsoleErrors = () => false,
+    widgetTimeoutMs = kWidgetTimeoutMs,
+    clickFromLeft = Infinity, path: pagePath = "/",
   } = options;
   const context = await browser.newContext({
     viewport, deviceScaleFactor: pixelRatio, locale: "zh-CN", timezoneId: "Asia/Shanghai",
@@ -309,14 +357,15 @@ async function openApp(browser, suiteServer, test, options = {}) {
   if (permissions.length) await context.grantPermissions(permissions, { origin: server.base });
   const page = await context.newPage();
   const label = `${test.label} page ${test.apps.length + 1}`;
-  const app = new AppPage(page, context, server.base, label);
+  const app = new AppPage(page, context, server.base, label, { widgetTimeoutMs, clickFromLeft });
   test.apps.push(app);
   test.contexts.push(context);
   const problem = (text) => { if (!allowErrors) app.problems.push(text); };
-  // Expected refusals: the client asks /auth/me whether a session is open (401 when not), and
-  // a wrong password is a 401 from /auth/login. The browser logs each as a failed resource.
+  // Expected refusals: the client asks /auth/me whether a session is open (401 when not), a
+  // wrong password is a 401 from /auth/login, and those the test names. The browser logs each
+  // as a failed resource ("... status of 401 ..."): that many such console errors are expected.
   const expected401 = new Set(["/api/v1/auth/me", "/api/v1/auth/login"]);
-  let expectedRefusals = 0;
+  const expectedRefusals = [];  // the statuses of refusals whose console error is still due
 
   await context.route("**/*", (route) => {
     const url = new URL(route.request().url());
@@ -328,21 +377,26 @@ async function openApp(browser, suiteServer, test, options = {}) {
   page.on("console", (message) => {
     app.console.push(`console.${message.type()}: ${message.text()}`);
     if (message.type() !== "error") return;
-    if (expectedRefusals > 0 && message.text().includes("status of 401")) {
-      expectedRefusals--;
+    const due = expectedRefusals.findIndex((s) => message.text().includes(`status of ${s}`));
+    if (due >= 0) {
+      expectedRefusals.splice(due, 1);
       return;
     }
+    if (expectedConsoleErrors(message.text())) return;
     problem(`console error: ${message.text()}`);
   });
   page.on("requestfailed", (request) => {
     problem(`request failed: ${request.url()} (${request.failure()?.errorText})`);
   });
   page.on("response", (response) => {
-    if (response.status() === 401 && expected401.has(new URL(response.url()).pathname)) {
-      expectedRefusals++;
+    const status = response.status();
+    if (status < 400) return;
+    const pathname = new URL(response.url()).pathname;
+    if ((status === 401 && expected401.has(pathname)) || expectedHttpErrors(status, pathname)) {
+      expectedRefusals.push(status);
       return;
     }
-    if (response.status() >= 400) problem(`HTTP ${response.status()} for ${response.url()}`);
+    problem(`HTTP ${status} for ${response.url()}`);
   });
   if (beforeGoto) await beforeGoto(page, context);
   await page.goto(`${server.base}${pagePath}`, { waitUntil: "load" });

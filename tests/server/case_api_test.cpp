@@ -3,6 +3,7 @@
 
 #include "api_client.h"
 #include "audit.h"
+#include "pcs/date.h"
 #include "test_server.h"
 
 namespace {
@@ -163,6 +164,36 @@ TEST_CASE("case api: actions need the CSRF token, the right unit and a fresh ver
   CHECK(r.body.find("待签收") != std::string::npos);
   // Only the dispatch changed the case: 2 events.
   CHECK(dispatcher.get("/api/v1/cases/" + id).json["case"]["events"].Size() == 2);
+}
+
+TEST_CASE("case api: set_decided_deadline is refused here: only a meeting item applies it") {
+  TestServer s(0);
+  ApiUser clerk(s.port(), "c01.clerk"), dispatcher(s.port(), "c01.dispatcher"),
+      office(s.port(), "city.dispatcher");
+  const std::string id = clerk.post("/api/v1/cases", intakeBody()).json["case"]["id"].GetString();
+  const std::string path = "/api/v1/cases/" + id + "/actions";
+  REQUIRE(
+      dispatcher.post(path, R"({"action":"dispatch","targets":[{"unit_id":"c01.s01"}]})").status ==
+      200);
+  auto count = [&](const std::string& sql) {
+    return s.app().db().reader().execAndGet(sql).getInt64();
+  };
+  const int64_t version = count("SELECT version FROM cases WHERE id = '" + id + "'");
+  const int64_t audits = count("SELECT COUNT(*) FROM audit");
+
+  // The joint-meeting office holds the right, yet the generic path refuses the action: it
+  // would move the deadline without the deadline_changes row and the decided item.
+  const std::string to = pcs::cstDate(s.app().now()).addDays(20).toString();
+  ApiResult r = office.post(
+      path, action("set_decided_deadline", 1, R"("reason":"联席会议议定","to":")" + to + "\""));
+  CHECK(r.status == 400);
+  CHECK(r.body.find("POST /meetings/{id}/items/{item}/apply") != std::string::npos);
+  CHECK(count("SELECT version FROM cases WHERE id = '" + id + "'") == version);
+  CHECK(count("SELECT COUNT(*) FROM deadline_changes") == 0);
+  CHECK(count("SELECT COUNT(*) FROM audit") == audits);
+  const ApiResult after = dispatcher.get("/api/v1/cases/" + id);
+  const auto& due = after.json["case"]["assignments"][0]["resolve_due"];
+  CHECK((due.IsNull() || std::string(due["rule_id"].GetString()) != "D"));
 }
 
 TEST_CASE("case api: the complainant's contact is masked and every view of it is recorded") {

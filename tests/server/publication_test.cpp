@@ -16,7 +16,9 @@
 #include "audit.h"
 #include "case_store.h"
 #include "pcs/date.h"
+#include "publication_issues.h"
 #include "reference_store.h"
+#include "scheduler.h"
 #include "test_server.h"
 
 namespace {
@@ -386,7 +388,9 @@ TEST_CASE(
 TEST_CASE("publication: the public pages carry no personal data and escape every value") {
   TestServer s(120);  // the demo city with complaints of the last 60 days
   const pcs::Date today = pcs::cstDate(s.app().now());
-  const pcs::Date first = pcs::Date::fromYmd(today.year(), today.month(), 1).addMonths(-1);
+  // Two months back: last month's issues may have been drafted by the scheduler (T15) as the
+  // demo city was loaded, before the hostile company below existed.
+  const pcs::Date first = pcs::Date::fromYmd(today.year(), today.month(), 1).addMonths(-2);
   const std::string month = first.toString().substr(0, 7);
   const std::string evil = "<script>alert('x')</script>\"&物业";
   s.app().db().write([&](SQLite::Database& tx) {
@@ -476,4 +480,212 @@ TEST_CASE("publication: the public pages carry no personal data and escape every
   CHECK(personal.size() > 100);  // the scan has something to look for
   for (const std::string& html : pages)
     for (const std::string& p : personal) CHECK_MESSAGE(html.find(p) == std::string::npos, p);
+}
+
+namespace {
+
+std::vector<std::string> strings(const rapidjson::Value& array) {
+  std::vector<std::string> out;
+  for (const auto& v : array.GetArray()) out.push_back(v.GetString());
+  return out;
+}
+
+pcs::Company companyOf(TestServer& s, const std::string& id) {
+  const auto c = pcs::server::ReferenceStore::company(s.app().db().reader(), id);
+  REQUIRE_MESSAGE(c, id);
+  return *c;
+}
+
+// Three substantiated complaints from three people against co-1 (c01) in `month` ("YYYY-MM"),
+// closed within it: co-1 is on that month's black list. Case numbers <month>-0000N.
+void blackMonth(TestServer& s, const std::string& month) {
+  s.app().db().write([&](SQLite::Database& tx) {
+    for (int i = 1; i <= 3; ++i) {
+      const std::string n = std::to_string(i);
+      insertCase(
+          tx, {month.substr(0, 4) + "-9" + month.substr(5, 2) + "00" + n, "c01", "e-1", "co-1",
+               "closed", month + "-0" + n + " 10:00", "m:1380000" + month.substr(5) + "0" + n, true,
+               month + "-1" + n + " 10:00", ""});
+    }
+  });
+}
+
+std::string draftAndPublish(ApiUser& head, const std::string& month) {
+  ApiResult r = head.post("/api/v1/bulletins", R"({"county_id":"c01","month":")" + month + "\"}");
+  REQUIRE_MESSAGE(r.status == 201, r.body);
+  const std::string id = std::to_string(r.json["id"].GetInt64());
+  r = head.post("/api/v1/bulletins/" + id + "/publish", "{}");
+  REQUIRE_MESSAGE(r.status == 200, r.body);
+  return id;
+}
+
+}  // namespace
+
+TEST_CASE("publication: every figure of an issue drills down to the cases and surveys it counts") {
+  TestServer s(0);
+  buildFebruary(s);
+  s.app().setClock([] { return at("2026-03-05 09:00"); });
+  ApiUser head(s.port(), "c01.housing.head"), otherHead(s.port(), "c02.housing.head"),
+      clerk(s.port(), "c01.clerk"), discipline(s.port(), "city.discipline");
+  ApiResult r = head.post("/api/v1/bulletins", R"({"county_id":"c01","month":"2026-02"})");
+  REQUIRE_MESSAGE(r.status == 201, r.body);
+  const std::string id = std::to_string(r.json["id"].GetInt64());
+
+  // Each entry carries the cases behind its figures; their number is the figure.
+  const rapidjson::Value* co1 = entryOf(r.json, "co-1");
+  REQUIRE(co1);
+  const auto& cases1 = (*co1)["cases"];
+  CHECK(strings(cases1["complaints"]) ==
+        std::vector<std::string>{"2026-000001", "2026-000002", "2026-000003", "2026-000004"});
+  CHECK(strings(cases1["substantiated"]) == strings(cases1["complaints"]));
+  CHECK(strings(cases1["closed"]) == std::vector<std::string>{"2026-000001"});
+  CHECK(cases1["overdue"].Size() == 0);
+  CHECK(cases1["surveys"].Size() == 0);  // the survey of a year ago is outside the window
+  CHECK(cases1["complaints"].Size() == (*co1)["evidence"]["complaints"].GetUint());
+  const rapidjson::Value* co4 = entryOf(r.json, "co-4");
+  REQUIRE(co4);
+  CHECK(strings((*co4)["cases"]["overdue"]) == std::vector<std::string>{"2026-000008"});
+  const rapidjson::Value* co3 = entryOf(r.json, "co-3");
+  REQUIRE(co3);
+  REQUIRE((*co3)["cases"]["surveys"].Size() == 1);
+  const int64_t survey = (*co3)["cases"]["surveys"][0].GetInt64();
+  CHECK(count(s, "SELECT company_id = 'co-3' AND counted = 10 FROM surveys WHERE id = " +
+                     std::to_string(survey)) == 1);
+
+  // The county's figures drill down too: every company's cases, merged duplicates and other
+  // counties' cases left out, as the figures were counted.
+  const std::string casesPath = "/api/v1/bulletins/" + id + "/cases";
+  r = head.get(casesPath);
+  REQUIRE_MESSAGE(r.status == 200, r.body);
+  CHECK(strings(r.json["cases"]["complaints"]) ==
+        std::vector<std::string>{"2026-000001", "2026-000002", "2026-000003", "2026-000004",
+                                 "2026-000006"});
+  CHECK(strings(r.json["cases"]["closed"]) ==
+        std::vector<std::string>{"2026-000001", "2026-000006"});
+  CHECK(strings(r.json["cases"]["overdue"]) == std::vector<std::string>{"2026-000008"});
+  CHECK(r.json["cases"]["surveys"].Size() == 3);  // co-2, co-3 and co-8
+  r = head.get(casesPath + "?company_id=co-2");
+  REQUIRE_MESSAGE(r.status == 200, r.body);
+  CHECK(std::string(r.json["company_id"].GetString()) == "co-2");
+  CHECK(strings(r.json["cases"]["complaints"]) == std::vector<std::string>{"2026-000006"});
+  CHECK(r.json["cases"]["substantiated"].Size() == 0);
+  CHECK(head.get(casesPath + "?company_id=co-404").json["cases"]["complaints"].Size() == 0);
+
+  // Who may read them: as the issue.
+  CHECK(discipline.get(casesPath).status == 200);
+  CHECK(otherHead.get(casesPath).status == 404);
+  CHECK(clerk.get(casesPath).status == 403);
+  CHECK(head.get("/api/v1/bulletins/999999/cases").status == 404);
+  CHECK(head.get(casesPath + "?company_id=" + std::string(65, 'x')).status == 400);
+
+  // Frozen with the published issue; a correction carries them over.
+  REQUIRE(head.post("/api/v1/bulletins/" + id + "/publish", "{}").status == 200);
+  CHECK_THROWS(s.app().db().write([&](SQLite::Database& tx) {
+    tx.exec("DELETE FROM bulletin_figure_cases WHERE bulletin_id = " + id);
+  }));
+  CHECK_THROWS(s.app().db().write([&](SQLite::Database& tx) {
+    tx.exec("INSERT INTO bulletin_figure_cases VALUES(" + id + ", 'co-1', 'closed', 'x')");
+  }));
+  r = head.post("/api/v1/bulletins/" + id + "/corrections", R"({"reason":"复核"})");
+  REQUIRE_MESSAGE(r.status == 201, r.body);
+  const std::string fixed = std::to_string(r.json["id"].GetInt64());
+  CHECK(strings((*entryOf(r.json, "co-1"))["cases"]["complaints"]) ==
+        strings(cases1["complaints"]));
+  CHECK(head.get("/api/v1/bulletins/" + fixed + "/cases").json["cases"]["complaints"].Size() == 5);
+}
+
+TEST_CASE("publication: a company's standing from the months it stood on each list") {
+  using pcs::ListStatus;
+  using pcs::server::standingFrom;
+  const std::set<std::string> none;
+  CHECK(standingFrom(none, none, "2026-02").status == ListStatus::None);
+  const auto s = standingFrom(none, {"2025-12", "2026-01", "2026-02"}, "2026-02");
+  CHECK(s.status == ListStatus::Black);
+  CHECK(s.monthsOnBlackList == 3);
+  // A gap ends the run; the year's turn does not.
+  CHECK(standingFrom(none, {"2025-11", "2026-01", "2026-02"}, "2026-02").monthsOnBlackList == 2);
+  CHECK(standingFrom(none, {"2025-12", "2026-01"}, "2026-01").monthsOnBlackList == 2);
+  // Off the black list in the reference month: red or none, with no months.
+  CHECK(standingFrom({"2026-02"}, {"2026-01"}, "2026-02").status == ListStatus::Red);
+  CHECK(standingFrom({"2026-02"}, {"2026-01"}, "2026-02").monthsOnBlackList == 0);
+  CHECK(standingFrom(none, {"2026-01"}, "2026-02").status == ListStatus::None);
+  // Black in one county and red in another in the same month: black.
+  CHECK(standingFrom({"2026-02"}, {"2026-02"}, "2026-02").status == ListStatus::Black);
+}
+
+TEST_CASE(
+    "publication: three published months on the black list raise a grade review, and a correction "
+    "taking the company off recomputes") {
+  TestServer s(0);
+  for (const char* month : {"2025-12", "2026-01", "2026-02"}) blackMonth(s, month);
+  s.app().db().write([&](SQLite::Database& tx) {  // co-3 satisfies its residents in February
+    insertSurvey(tx, "e-3", "co-3", "c01", "2026-02", at("2026-02-20 10:00"), 20, 19);
+  });
+  const int64_t now = at("2026-03-05 09:00");
+  s.app().setClock([now] { return now; });
+  ApiUser head(s.port(), "c01.housing.head");
+  pcs::server::Scheduler sched(s.app());
+  auto reviews = [&] {
+    return count(s,
+                 "SELECT COUNT(*) FROM ledger_proposals WHERE company_id = 'co-1' AND "
+                 "rule = 'grade_review' AND state = 'open'");
+  };
+  CHECK(companyOf(s, "co-1").listStatus == pcs::ListStatus::None);
+
+  // December and January: on the black list two months running; not yet long.
+  draftAndPublish(head, "2025-12");
+  CHECK(companyOf(s, "co-1").listStatus == pcs::ListStatus::Black);
+  CHECK(companyOf(s, "co-1").monthsOnBlackList == 1);
+  draftAndPublish(head, "2026-01");
+  CHECK(companyOf(s, "co-1").monthsOnBlackList == 2);
+  CHECK(companyOf(s, "co-3").listStatus == pcs::ListStatus::None);
+  sched.runLedger(now);
+  CHECK(reviews() == 0);
+
+  // February: the third month. The next ledger run proposes a grade review naming it.
+  const std::string feb = draftAndPublish(head, "2026-02");
+  CHECK(companyOf(s, "co-1").listStatus == pcs::ListStatus::Black);
+  CHECK(companyOf(s, "co-1").monthsOnBlackList == 3);
+  CHECK(companyOf(s, "co-3").listStatus == pcs::ListStatus::Red);
+  CHECK(count(s,
+              "SELECT COUNT(*) FROM audit WHERE action = 'company.standing' "
+              "AND subject = 'company:co-1'") == 3);
+  CHECK(sched.runLedger(now).added >= 1);
+  REQUIRE(reviews() == 1);
+  const std::string evidence =
+      s.app()
+          .db()
+          .reader()
+          .execAndGet(
+              "SELECT evidence FROM ledger_proposals WHERE company_id = 'co-1' AND "
+              "rule = 'grade_review'")
+          .getString();
+  CHECK(evidence.find(R"("what":"black_list_months","value":3.0)") != std::string::npos);
+
+  // Idempotent: recomputing changes nothing and audits nothing.
+  const int64_t audits = count(s, "SELECT COUNT(*) FROM audit");
+  CHECK(s.app().db().write([&](SQLite::Database& tx) {
+    return pcs::server::updateStandings(tx, "c01", std::stoll(feb), now, "u-test", "");
+  }) == 0);
+  CHECK(count(s, "SELECT COUNT(*) FROM audit") == audits);
+
+  // A correction of February that takes co-1 off the list: once published, co-1 is off.
+  ApiResult r = head.post("/api/v1/bulletins/" + feb + "/corrections",
+                          R"({"reason":"co-1二月投诉经复核不属实"})");
+  REQUIRE_MESSAGE(r.status == 201, r.body);
+  const std::string fixed = std::to_string(r.json["id"].GetInt64());
+  const std::string entry = std::to_string((*entryOf(r.json, "co-1"))["id"].GetInt64());
+  REQUIRE(head.post("/api/v1/bulletins/" + fixed + "/entries/" + entry,
+                    R"({"list":"removed","reason":"复核不属实"})")
+              .status == 200);
+  CHECK(companyOf(s, "co-1").monthsOnBlackList == 3);  // a draft changes nothing
+  REQUIRE(head.post("/api/v1/bulletins/" + fixed + "/publish", "{}").status == 200);
+  CHECK(companyOf(s, "co-1").listStatus == pcs::ListStatus::None);
+  CHECK(companyOf(s, "co-1").monthsOnBlackList == 0);
+  CHECK(companyOf(s, "co-3").listStatus == pcs::ListStatus::Red);
+  CHECK(count(s,
+              "SELECT COUNT(*) FROM audit WHERE action = 'company.standing' "
+              "AND subject = 'company:co-1' AND detail LIKE '%未入榜%原为黑榜（连续3个月）%'") ==
+        1);
+  CHECK(pcs::server::verifyAudit(s.app().db().reader()).ok);
 }

@@ -14,6 +14,7 @@
 #include "app.h"
 #include "audit.h"
 #include "pcs/date.h"
+#include "pcs/org.h"
 #include "test_server.h"
 
 namespace {
@@ -88,13 +89,14 @@ TEST_CASE("scheduler: deadline reminders go to the unit that owes the work, once
   CHECK(find(reports, "deadlines")->log.find("not a working day") != std::string::npos);
   CHECK(count(s, "SELECT COUNT(*) FROM notifications") == 0);
 
-  // The first working day after the holiday: A is overdue, owed by the owning authority.
+  // The first working day after the holiday: A is overdue, owed by the owning authority (the
+  // day's other notices are the monthly job's, that September's lists wait as drafts).
   setClock(s, at("2025-10-09 08:00"));
   reports = sched.runDue(s.app().now());
   REQUIRE(find(reports, "deadlines"));
   CHECK_FALSE(find(reports, "deadlines")->skipped);
   CHECK(notices(s, a, "overdue", owner) == 1);
-  CHECK(count(s, "SELECT COUNT(*) FROM notifications") == 1);
+  CHECK(count(s, "SELECT COUNT(*) FROM notifications WHERE kind <> 'bulletin_draft'") == 1);
 
   // Case B, registered Monday 2025-11-03: T1 due Wednesday 2025-11-12.
   setClock(s, at("2025-11-03 10:00"));
@@ -356,4 +358,82 @@ TEST_CASE("scheduler: stop() returns promptly while the thread waits for its nex
   sched.stop();
   CHECK(std::chrono::steady_clock::now() - begin < std::chrono::seconds(1));
   sched.stop();  // and a second stop too
+}
+
+TEST_CASE("scheduler: the monthly job drafts last month's issues on the first working day, once") {
+  TestServer s(0);
+  Scheduler sched(s.app());
+  std::vector<std::string> counties;
+  for (const pcs::OrgUnit* u : s.app().reference()->org.all())
+    if (u->kind == pcs::UnitKind::Area && u->level == pcs::OrgLevel::County && u->active)
+      counties.push_back(u->id);
+  REQUIRE(counties.size() >= 2);
+  auto issues = [&](const std::string& month) {
+    return count(s, "SELECT COUNT(*) FROM bulletins WHERE month = '" + month + "'");
+  };
+
+  // 2026-03-01 is a Sunday: nothing yet.
+  setClock(s, at("2026-03-01 10:00"));
+  auto reports = sched.runDue(s.app().now());
+  REQUIRE(find(reports, "monthly_publication"));
+  CHECK(find(reports, "monthly_publication")->skipped);
+  CHECK(issues("2026-02") == 0);
+
+  // Monday 2026-03-02, the first working day: a draft per county, by the system, and a
+  // notification to each county's housing authority.
+  setClock(s, at("2026-03-02 08:00"));
+  reports = sched.runDue(s.app().now());
+  REQUIRE(find(reports, "monthly_publication"));
+  CHECK(find(reports, "monthly_publication")->added == static_cast<int64_t>(counties.size()));
+  CHECK(issues("2026-02") == static_cast<int64_t>(counties.size()));
+  CHECK(count(s,
+              "SELECT COUNT(*) FROM bulletins WHERE month = '2026-02' AND state = 'draft' "
+              "AND drafted_by = 'system'") == static_cast<int64_t>(counties.size()));
+  for (const std::string& c : counties)
+    CHECK_MESSAGE(count(s,
+                        "SELECT COUNT(*) FROM notifications WHERE kind = 'bulletin_draft' "
+                        "AND unit_id = '" +
+                            c + ".housing'") == 1,
+                  c);
+  CHECK(count(s,
+              "SELECT COUNT(*) FROM audit WHERE action = 'bulletin.draft' "
+              "AND user_id = 'system'") == static_cast<int64_t>(counties.size()));
+  ApiUser head(s.port(), "c01.housing.head");
+  ApiResult r = head.get("/api/v1/notifications");
+  REQUIRE_MESSAGE(r.status == 200, r.body);
+  REQUIRE(r.json["items"].Size() >= 1);
+  CHECK(std::string(r.json["items"][0]["kind"].GetString()) == "bulletin_draft");
+  CHECK(std::string(r.json["items"][0]["case_id"].GetString()).empty());
+  CHECK(std::string(r.json["items"][0]["text"].GetString()).find("2026年2月") != std::string::npos);
+
+  // Idempotent: the same day, forced, and the days after add nothing.
+  CHECK(sched.runMonthlyPublication(s.app().now()).added == 0);
+  setClock(s, at("2026-03-03 08:00"));
+  sched.runDue(s.app().now());
+  CHECK(issues("2026-02") == static_cast<int64_t>(counties.size()));
+  CHECK(count(s, "SELECT COUNT(*) FROM notifications WHERE kind = 'bulletin_draft'") ==
+        static_cast<int64_t>(counties.size()));
+
+  // Publication stays with a person.
+  const std::string id = std::to_string(
+      count(s, "SELECT id FROM bulletins WHERE county_id = 'c01' AND month = '2026-02'"));
+  ApiUser nextDay(s.port(), "c01.housing.head");  // sessions end when the clock jumps
+  r = nextDay.post("/api/v1/bulletins/" + id + "/publish", "{}");
+  REQUIRE_MESSAGE(r.status == 200, r.body);
+  CHECK(std::string(r.json["published_by"].GetString()) != "system");
+
+  // April: c01's head drafted March in the morning; the job drafts the other counties only.
+  setClock(s, at("2026-04-01 08:00"));
+  ApiUser april(s.port(), "c01.housing.head");
+  REQUIRE(april.post("/api/v1/bulletins", R"({"county_id":"c01","month":"2026-03"})").status ==
+          201);
+  setClock(s, at("2026-04-01 09:00"));
+  reports = sched.runDue(s.app().now());
+  REQUIRE(find(reports, "monthly_publication"));
+  CHECK(find(reports, "monthly_publication")->added == static_cast<int64_t>(counties.size()) - 1);
+  CHECK(issues("2026-03") == static_cast<int64_t>(counties.size()));
+  CHECK(count(s,
+              "SELECT COUNT(*) FROM notifications WHERE kind = 'bulletin_draft' "
+              "AND unit_id = 'c01.housing'") == 1);  // February's only
+  CHECK(pcs::server::verifyAudit(s.app().db().reader()).ok);
 }

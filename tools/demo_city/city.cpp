@@ -7,11 +7,13 @@
 #include <sstream>
 
 #include "internal.h"
+#include "pcs/embedded.h"
 #include "pcs/error.h"
 
 namespace pcs::demo {
 
-const std::vector<std::pair<std::string_view, std::string_view>>& embeddedDemoFiles();
+// The files of data/, compiled in by common/embed_data.cmake.
+const std::vector<EmbeddedFile>& embeddedDemoFiles();
 
 // ---- data files -----------------------------------------------------------------------------
 
