@@ -96,6 +96,7 @@ int main() {
     io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
     ImGui_ImplGlfw_InitForOpenGL(window, true);
     ImGui_ImplOpenGL3_Init(kGlslVersion);
+    pcs::client::takeWheelOnCanvas();
     pcs::client::connectTextInput(window);
     pcs::client::installClipboard();
 

@@ -19,6 +19,12 @@ struct CanvasSize {
 // maps one-to-one onto screen pixels. Cheap when nothing changed; call once per frame.
 CanvasSize fitCanvas();
 
+// Takes the mouse wheel from the canvas instead of the whole document. Dear ImGui's GLFW
+// backend listens on the document, where browsers make wheel listeners passive, so each turn of
+// the wheel logged "Unable to preventDefault inside passive event listener". Call after the
+// ImGui backend is initialised.
+void takeWheelOnCanvas();
+
 // The CJK font bytes the page fetched before main() started; empty when they did not arrive.
 // Hands them over once: a second call returns an empty vector.
 std::vector<unsigned char> takeFontBytes();

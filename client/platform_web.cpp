@@ -8,12 +8,24 @@
 #include <cmath>
 #include <string>
 
+#include "imgui.h"
 #include "platform.h"
 
 namespace {
 
 // The canvas element web/index.html provides; the GLFW window draws into it.
 constexpr const char* kCanvasSelector = "#canvas";
+
+// One wheel notch in the browser is about 100 pixels or 3 lines; ImGui counts notches, and
+// positive means away from the user (the browser's deltaY is positive towards the user).
+EM_BOOL onCanvasWheel(int, const EmscriptenWheelEvent* ev, void*) {
+  float perUnit = 1.0f / 100.0f;  // DOM_DELTA_PIXEL
+  if (ev->deltaMode == DOM_DELTA_LINE) perUnit = 1.0f / 3.0f;
+  if (ev->deltaMode == DOM_DELTA_PAGE) perUnit = 1.0f;
+  ImGui::GetIO().AddMouseWheelEvent(static_cast<float>(-ev->deltaX) * perUnit,
+                                    static_cast<float>(-ev->deltaY) * perUnit);
+  return EM_TRUE;  // the page itself never scrolls under the canvas
+}
 
 }  // namespace
 
@@ -85,6 +97,11 @@ void showFatalError(std::string_view message, ErrorAdvice advice) {
 void publishToday(std::string_view date, std::string_view kind, bool working, bool provisional) {
   const std::string d(date), k(kind);
   pcs_js_publish_today(d.c_str(), k.c_str(), working ? 1 : 0, provisional ? 1 : 0);
+}
+
+void takeWheelOnCanvas() {
+  emscripten_set_wheel_callback(EMSCRIPTEN_EVENT_TARGET_DOCUMENT, nullptr, false, nullptr);
+  emscripten_set_wheel_callback(kCanvasSelector, nullptr, false, onCanvasWheel);
 }
 
 }  // namespace pcs::client
