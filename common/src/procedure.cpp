@@ -124,15 +124,9 @@ constexpr size_t kMaxTextBytes = 4000;
 // this many records is not a handover but misuse.
 constexpr int kMaxHandovers = 50;
 
-[[noreturn]] void forbid(const std::string& why) {
-  throw Error(ErrorCode::Forbidden, why);
-}
-[[noreturn]] void conflict(const std::string& why) {
-  throw Error(ErrorCode::Conflict, why);
-}
-[[noreturn]] void invalid(const std::string& why) {
-  throw Error(ErrorCode::InvalidInput, why);
-}
+using refuse::conflict;
+using refuse::forbid;
+using refuse::invalid;
 
 // Checks `text` for length and control characters; with `required`, also that it shows
 // something. `what` names the field in the message.

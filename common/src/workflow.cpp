@@ -120,15 +120,9 @@ constexpr size_t kMaxReasonBytes = 4000;
 constexpr int kMaxTargets = 14;
 constexpr int kMaxExtensionDays = 90;
 
-[[noreturn]] void forbid(const std::string& why) {
-  throw Error(ErrorCode::Forbidden, why);
-}
-[[noreturn]] void conflict(const std::string& why) {
-  throw Error(ErrorCode::Conflict, why);
-}
-[[noreturn]] void invalid(const std::string& why) {
-  throw Error(ErrorCode::InvalidInput, why);
-}
+using refuse::conflict;
+using refuse::forbid;
+using refuse::invalid;
 
 bool isPropertyAuthority(const OrgUnit& u) {
   return u.kind == UnitKind::Department && u.handler == Handler::Housing &&

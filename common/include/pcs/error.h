@@ -24,4 +24,17 @@ class Error : public std::runtime_error {
   ErrorCode code_;
 };
 
+// Shorthands for the domain engines' refusals (the case workflow, procedures).
+namespace refuse {
+[[noreturn]] inline void forbid(const std::string& why) {
+  throw Error(ErrorCode::Forbidden, why);
+}
+[[noreturn]] inline void conflict(const std::string& why) {
+  throw Error(ErrorCode::Conflict, why);
+}
+[[noreturn]] inline void invalid(const std::string& why) {
+  throw Error(ErrorCode::InvalidInput, why);
+}
+}  // namespace refuse
+
 }  // namespace pcs
