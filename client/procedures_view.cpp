@@ -4,9 +4,13 @@
 
 #include <cstdio>
 #include <ctime>
+#include <optional>
 
 #include "imgui.h"
 #include "pcs/date.h"
+#include "pcs/ledger.h"
+#include "pcs/procedure.h"
+#include "pcs/workflow.h"
 #include "surveys_view.h"
 #include "test_hooks.h"
 #include "theme.h"
@@ -38,16 +42,115 @@ bool blank(const std::string& text) {
   return text.find_first_not_of(" \t\r\n") == std::string::npos;
 }
 
-// The days-left mark of a step or procedure: ▲ on red when late, ● on amber for the last two
-// days, plain otherwise; always with its words.
-void daysBadge(const std::string& text, int64_t daysLeft, bool overdue) {
+// Text wrapped to the space left on the line. ImGui breaks lines only at spaces and after ASCII
+// punctuation, so a Chinese sentence breaks at its first "." ("33." / "3%"). Chinese may break
+// between any two characters: this does, but keeps a run of ASCII letters, digits and signs
+// ("33.3%", "2026-12-05") together, closing punctuation with the character before it and opening
+// brackets with the one after.
+void wrapped(std::string_view text) {
+  auto isClosing = [](std::string_view t) {
+    static constexpr std::string_view kClosing[] = {"，", "。", "；", "：", "、",
+                                                    "）", "！", "？", "”",  "》"};
+    for (std::string_view c : kClosing)
+      if (t == c) return true;
+    return false;
+  };
+  auto isOpening = [](std::string_view t) { return t == "（" || t == "“" || t == "《"; };
+  // The unbreakable pieces: a run of ASCII non-blanks, a blank, a line break, or one other
+  // character with the opening brackets before it and the closing marks after it.
+  std::vector<std::string_view> pieces;
+  bool open = false;  // the last piece ends in an opening bracket
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t j = i + 1;
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80 && c != ' ' && c != '\n') {
+      while (j < text.size() && static_cast<unsigned char>(text[j]) < 0x80 && text[j] != ' ' &&
+             text[j] != '\n')
+        ++j;
+    } else if (c >= 0x80) {
+      while (j < text.size() && (static_cast<unsigned char>(text[j]) & 0xC0) == 0x80) ++j;
+    }
+    const std::string_view piece = text.substr(i, j - i);
+    const bool join = !pieces.empty() && pieces.back() != " " && pieces.back() != "\n" &&
+                      piece != " " && piece != "\n" && (open || isClosing(piece));
+    if (join)
+      pieces.back() =
+          text.substr(pieces.back().data() - text.data(), pieces.back().size() + piece.size());
+    else
+      pieces.push_back(piece);
+    open = isOpening(piece);
+    i = j;
+  }
+  const float width = ImGui::GetContentRegionAvail().x;
+  std::string out;
+  float line = 0;
+  for (const std::string_view piece : pieces) {
+    if (piece == "\n") {
+      out += '\n';
+      line = 0;
+      continue;
+    }
+    const float w = ImGui::CalcTextSize(piece.data(), piece.data() + piece.size()).x;
+    if (line > 0 && line + w > width) {
+      out += '\n';
+      line = 0;
+      if (piece == " ") continue;
+    }
+    out += piece;
+    line += w;
+  }
+  ImGui::PushTextWrapPos(-1.0f);  // broken here already; no second wrap by ImGui
+  ImGui::TextUnformatted(out.c_str());
+  ImGui::PopTextWrapPos();
+}
+
+void wrappedMuted(std::string_view text) {
+  ImGui::PushStyleColor(ImGuiCol_Text, theme::kTextMuted);
+  wrapped(text);
+  ImGui::PopStyleColor();
+}
+
+// An integer member that may be null ("days_left" of a step without a due date).
+std::optional<int64_t> optInteger(const JsonValue& v, const char* name) {
+  const JsonValue* m = member(v, name);
+  if (!m || !m->IsNumber()) return std::nullopt;
+  return integer(v, name);
+}
+
+// The days-left mark of a procedure's current step: ▲ on red when late, ● on amber for the last
+// two days, plain otherwise; always with its words. Without a due date (an exit step, for which
+// the notice sets no limit) only the words.
+void daysBadge(const std::string& text, std::optional<int64_t> daysLeft, bool overdue) {
   if (text.empty()) return;
   if (overdue)
     ui::badge("▲ " + text, theme::kOverdueBg, theme::kOnBrand);
-  else if (daysLeft <= ui::kDueSoonWorkingDays)
+  else if (daysLeft && *daysLeft <= ui::kDueSoonWorkingDays)
     ui::badge("● " + text, theme::kDueSoonBg, theme::kTextDark);
   else
     ui::badge(text, theme::kOnTimeBg, theme::kTextDark);
+}
+
+// `brief`: where the row already says the date is a target a person set (目标日期, 自定), the
+// server's "剩余2日（自定目标日期）" loses its bracket so that it fits a narrow column.
+void daysBadge(const JsonValue& p, bool brief = false) {
+  std::string text = str(p, "days_text");
+  if (brief && !flag(p, "current_due_statutory")) text = text.substr(0, text.find("（"));
+  daysBadge(text, optInteger(p, "days_left"), flag(p, "overdue"));
+}
+
+// A share as a percentage ("33.3%"), "—" when not measured (null).
+std::string percent(const JsonValue& v, const char* name) {
+  const JsonValue* m = member(v, name);
+  if (!m || !m->IsNumber()) return "—";
+  char out[16];
+  std::snprintf(out, sizeof out, "%.1f%%", m->GetDouble() * 100.0);
+  return out;
+}
+
+std::string roleName(const std::string& key) {
+  const std::optional<Role> role = roleFromKey(key);
+  return role ? std::string(roleZh(*role)) : key;
 }
 
 // A criterion's sentence: "textZh" in a procedure's proposal, "text_zh" in ledger evidence.
@@ -56,18 +159,24 @@ std::string criterionText(const JsonValue& c) {
   return text.empty() ? str(c, "text_zh") : text;
 }
 
-// A number of a criterion as written: a share as a percentage, a count as it is.
+// A number of a criterion as written: a share as a percentage, complainants and months with
+// their unit; a flag (low credit, refusal to fix, inadequate fixing) is 是 and has no threshold.
 std::string criterionNumber(const JsonValue& c, const char* name) {
-  const double v = number(c, name);
+  const std::string what = str(c, "what");
+  const bool threshold = std::string_view(name) == "threshold";
+  if (what == "low_credit" || what == "refused_to_fix" || what == "fix_inadequate")
+    return threshold ? "—" : (number(c, name) != 0 ? "是" : "否");
+  if (what == "satisfaction") return (threshold ? "低于" : "") + percent(c, name);
   char out[32];
-  if (str(c, "what") == "satisfaction")
-    std::snprintf(out, sizeof out, "%.1f%%", v * 100.0);
-  else
-    std::snprintf(out, sizeof out, "%g", v);
-  return out;
+  std::snprintf(out, sizeof out, "%g", number(c, name));
+  const char* unit = what == "black_list_months" ? "个月" : "名";
+  return (threshold ? (what == "black_list_months" ? "连续" : "超过") : "") + std::string(out) +
+         unit;
 }
 
-void criteriaTable(const char* id, const std::vector<const JsonValue*>& criteria) {
+// The criteria of a proposal, each row exposed as "<name>.criterion.<what>.<actual value>".
+void criteriaTable(const char* id, const std::string& name,
+                   const std::vector<const JsonValue*>& criteria) {
   if (criteria.empty()) return;
   if (!ImGui::BeginTable(
           id, 3,
@@ -80,11 +189,10 @@ void criteriaTable(const char* id, const std::vector<const JsonValue*>& criteria
   for (const JsonValue* c : criteria) {
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
-    ImGui::PushTextWrapPos(0.0f);
-    ImGui::TextUnformatted(criterionText(*c).c_str());
-    ImGui::PopTextWrapPos();
+    wrapped(criterionText(*c));
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(criterionNumber(*c, "value").c_str());
+    exposeItem(name + ".criterion." + str(*c, "what") + "." + criterionNumber(*c, "value"));
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(criterionNumber(*c, "threshold").c_str());
   }
@@ -127,9 +235,11 @@ void ProceduresView::load(Session& session) {
       item.state = str(*p, "state");
       item.stageZh = str(*p, "stage_zh");
       item.outcomeZh = str(*p, "outcome_zh");
+      item.currentUnitName = str(*p, "current_unit_name");
       item.currentDue = str(*p, "current_due");
+      item.dueStatutory = flag(*p, "current_due_statutory");
       item.daysText = str(*p, "days_text");
-      item.daysLeft = integer(*p, "days_left");
+      item.daysLeft = optInteger(*p, "days_left");
       item.overdue = flag(*p, "overdue");
       items_.push_back(std::move(item));
     }
@@ -180,6 +290,7 @@ void ProceduresView::drawFilters(Session& session, float scale) {
     listStale_ = true;
     if (openId_ != 0) openProcedure(session, openId_);
   }
+  exposeItem("procedure.refresh");
   if (SurveysView::mayManage(session)) {
     ImGui::SameLine();
     if (ImGui::SmallButton(showNew_ ? "收起" : "发起程序")) showNew_ = !showNew_;
@@ -202,6 +313,7 @@ void ProceduresView::draw(Session& session, float scale) {
   ImGui::BeginChild("##procedure", ImVec2(0, 0), true);
   drawDetail(session, scale);
   ImGui::EndChild();
+  exposeItem("procedure.pane");
 }
 
 void ProceduresView::drawList(Session& session, float scale) {
@@ -215,10 +327,14 @@ void ProceduresView::drawList(Session& session, float scale) {
                              : "当前：" + p.stageZh);
     if (ImGui::Selectable(label.c_str(), p.id == openId_)) openProcedure(session, p.id);
     exposeItem("procedure.item." + std::to_string(p.id));
-    if (p.state != "closed" && !p.currentDue.empty()) {
-      ImGui::TextDisabled("期限 %s", p.currentDue.c_str());
-      ImGui::SameLine();
-      daysBadge(p.daysText, p.daysLeft, p.overdue);
+    if (p.state != "closed") {
+      ImGui::TextDisabled("%s", p.currentUnitName.c_str());
+      if (!p.currentDue.empty()) {
+        ImGui::TextDisabled("%s %s", p.dueStatutory ? "期限" : "目标日期", p.currentDue.c_str());
+        ImGui::SameLine();
+      }
+      daysBadge(p.dueStatutory ? p.daysText : p.daysText.substr(0, p.daysText.find("（")),
+                p.daysLeft, p.overdue);
     }
     ImGui::Separator();
     ImGui::PopID();
@@ -257,7 +373,7 @@ void ProceduresView::drawNew(Session& session, float scale) {
                              .field("estate_id", newEstate_.estateId())
                              .field("reason", newReason_)
                              .finish(),
-                         [this](const Response& r) {
+                         [this, &session](const Response& r) {
                            if (!r.ok()) {
                              newError_ = r.errorText();
                              return;
@@ -265,13 +381,10 @@ void ProceduresView::drawNew(Session& session, float scale) {
                            showNew_ = false;
                            newEstate_.clear();
                            newReason_.clear();
-                           notice_ = "已发起。";
                            listStale_ = true;
                            const JsonDoc doc = parseJson(r.body);
-                           if (doc.valid()) {
-                             openId_ = integer(doc.root(), "id");
-                             procedure_ = doc;
-                           }
+                           if (doc.valid()) openProcedure(session, integer(doc.root(), "id"));
+                           notice_ = "已发起。";
                          });
     }
   }
@@ -286,17 +399,43 @@ void ProceduresView::openProcedure(Session& session, int64_t id) {
   if (id != openId_) {
     formAction_.clear();
     formError_.clear();
+    notice_.clear();
   }
   openId_ = id;
-  session.net().get("/api/v1/procedures/" + std::to_string(id), [this, id](const Response& r) {
-    if (id != openId_) return;
-    if (!r.ok()) {
-      detailError_ = r.errorText();
-      return;
-    }
-    detailError_.clear();
-    procedure_ = parseJson(r.body);
-  });
+  session.net().get("/api/v1/procedures/" + std::to_string(id),
+                    [this, id, &session](const Response& r) {
+                      if (id != openId_) return;
+                      if (!r.ok()) {
+                        detailError_ = r.errorText();
+                        return;
+                      }
+                      detailError_.clear();
+                      procedure_ = parseJson(r.body);
+                      if (procedure_.valid())
+                        loadGrade(session, str(procedure_.root(), "estate_id"));
+                    });
+}
+
+void ProceduresView::loadGrade(Session& session, const std::string& estateId) {
+  if (estateId != gradeEstate_) {
+    grade_.clear();
+    companyGrade_.clear();
+    gradeHistory_.clear();
+  }
+  gradeEstate_ = estateId;
+  if (estateId.empty()) return;
+  session.net().get(
+      "/api/v1/estates/" + urlEncode(estateId) + "/grade", [this, estateId](const Response& r) {
+        if (estateId != gradeEstate_ || !r.ok()) return;
+        const JsonDoc doc = parseJson(r.body);
+        if (!doc.valid()) return;
+        grade_ = str(doc.root(), "grade");
+        companyGrade_ = str(doc.root(), "company_grade");
+        gradeHistory_.clear();
+        for (const JsonValue* h : client::items(doc.root(), "history"))
+          gradeHistory_.push_back(
+              {str(*h, "grade"), str(*h, "at"), str(*h, "by_name"), integer(*h, "procedure_id")});
+      });
 }
 
 void ProceduresView::drawDetail(Session& session, float scale) {
@@ -322,7 +461,7 @@ void ProceduresView::drawDetail(Session& session, float scale) {
   } else {
     ui::badge("当前阶段：" + str(p, "stage_zh"), theme::kBrand, theme::kOnBrand);
     ImGui::SameLine();
-    daysBadge(str(p, "days_text"), integer(p, "days_left"), flag(p, "overdue"));
+    daysBadge(p);
     if (flag(p, "overdue")) exposeItem("procedure.overdue");
   }
   exposeItem("procedure.stage." + str(p, "stage"));
@@ -333,19 +472,33 @@ void ProceduresView::drawDetail(Session& session, float scale) {
     ui::fieldRow("小区", str(p, "estate_name") + "（" + str(p, "county_name") + "）");
     ui::fieldRow("发起", str(p, "opened_at") + "  " + str(p, "opened_by_name"));
     ui::fieldRow("发起理由", str(p, "reason"));
+    if (closed) ui::fieldRow("结束", str(p, "closed_at") + "  " + str(p, "outcome_zh"));
     const std::string before = str(p, "grade_before"), after = str(p, "grade_after");
-    if (!before.empty() || !after.empty())
-      ui::fieldRow("服务等级", before + (after.empty() ? "" : " → " + after));
-    if (!closed && !str(p, "current_due").empty()) ui::fieldRow("当前期限", str(p, "current_due"));
+    if (!before.empty() || !after.empty()) {
+      ui::fieldRow("服务等级", (before.empty() ? std::string("（未登记）") : before) +
+                                   (after.empty() ? "" : " → " + after));
+      exposeItem("procedure.grade." + before + "." + after);
+    }
+    if (!closed) {
+      ui::fieldRow("当前责任单位", str(p, "current_unit_name"));
+      exposeItem("procedure.current_unit." + str(p, "current_unit_id"));
+      const std::string due = str(p, "current_due");
+      if (!due.empty()) {
+        const bool statutory = flag(p, "current_due_statutory");
+        ui::fieldRow(statutory ? "当前期限" : "目标日期",
+                     due + (statutory ? "" : "（自定，非规定时限）"));
+        exposeItem("procedure.current_due." + due);
+      }
+    }
     if (const JsonValue* s = member(p, "survey"); s && s->IsObject()) {
-      char rate[16];
-      std::snprintf(rate, sizeof rate, "%.1f%%", number(*s, "satisfaction") * 100.0);
-      std::string text = "测评" + std::to_string(integer(*s, "id")) + "：满意率" + rate +
-                         "（有效答卷" + std::to_string(integer(*s, "counted")) + "份）";
+      std::string text = "测评" + std::to_string(integer(*s, "id")) + "：满意率" +
+                         percent(*s, "satisfaction") + "（有效答卷" +
+                         std::to_string(integer(*s, "counted")) + "份）";
       if (flag(*s, "refused_to_fix")) text += "；企业拒不整改";
       if (flag(*s, "fix_inadequate")) text += "；整改不到位";
       if (!str(*s, "published_on").empty()) text += "；" + str(*s, "published_on") + "公布";
       ui::fieldRow("调查结果", text);
+      exposeItem("procedure.survey." + std::to_string(integer(*s, "id")));
     }
     ImGui::EndTable();
   }
@@ -354,6 +507,7 @@ void ProceduresView::drawDetail(Session& session, float scale) {
   drawActions(session, p, scale);
   drawSteps(p);
   drawEvents(p);
+  drawGrade();
 }
 
 // ---- evidence and proposal --------------------------------------------------------------------
@@ -364,22 +518,46 @@ void ProceduresView::drawEvidence(const JsonValue& p) {
   if (evidence && evidence->IsObject()) {
     const JsonValue* proposal = member(*evidence, "proposal");
     if (!proposal) proposal = evidence;
-    ImGui::SeparatorText("发起依据（企业台账提议）");
+    const int64_t proposalId = integer(p, "proposal_id");
+    const std::string heading =
+        "发起依据（企业台账提议" + (proposalId ? std::to_string(proposalId) : std::string()) + "）";
+    ImGui::SeparatorText(heading.c_str());
+    exposeItem("procedure.evidence." + std::to_string(proposalId));
     const std::string why = str(*proposal, "explanation_zh");
-    if (!why.empty()) ImGui::TextWrapped("%s", why.c_str());
-    criteriaTable("##evidence", client::items(*proposal, "criteria"));
+    if (!why.empty()) wrapped(why);
+    // The complainant count behind the rule, when it counts complainants.
+    if (const JsonValue* count = member(*proposal, "count"); count && count->IsObject()) {
+      std::string window;
+      if (const JsonValue* w = member(*count, "window"); w && w->IsObject()) {
+        LedgerWindow lw;
+        lw.unbounded = flag(*w, "unbounded");
+        const auto start = Date::parse(str(*w, "start")), end = Date::parse(str(*w, "end"));
+        if (start) lw.start = *start;
+        if (end) {
+          lw.end = *end;
+          window = lw.describeZh();
+        }
+      }
+      ImGui::TextDisabled("统计期 %s：%s投诉%lld件，不同投诉人%lld名", window.c_str(),
+                          flag(*count, "substantiated_only") ? "属实" : "",
+                          static_cast<long long>(integer(*count, "complaints")),
+                          static_cast<long long>(integer(*count, "distinct_complainants")));
+    }
+    criteriaTable("##evidence", "procedure.evidence", client::items(*proposal, "criteria"));
   }
 
   const JsonValue* next = member(p, "next_proposal");
   if (next && next->IsObject()) {
-    ImGui::SeparatorText("系统建议的下一步");
+    // After the regrade step it is kept as the record of what the system proposed.
+    const bool pending = str(p, "stage") == "regrade";
+    ImGui::SeparatorText(pending ? "系统建议的下一步" : "调查后的系统建议");
     const std::string action = str(*next, "action");
     ui::badge(action == "regrade" ? "建议：重新核定服务等级" : "建议：维持服务等级",
               action == "regrade" ? theme::kDueSoonBg : theme::kOnTimeBg, theme::kTextDark);
     exposeItem("procedure.proposal." + action);
-    ImGui::TextWrapped("%s", str(*next, "text_zh").c_str());
-    criteriaTable("##next", client::items(*next, "criteria"));
-    ImGui::TextDisabled("系统只提出建议，由经办人决定。");
+    wrapped(str(*next, "text_zh"));
+    criteriaTable("##next", "procedure.proposal", client::items(*next, "criteria"));
+    if (pending) ImGui::TextDisabled("系统只提出建议，由经办人决定。");
   }
 }
 
@@ -409,33 +587,43 @@ void ProceduresView::drawSteps(const JsonValue& p) {
     // The mark stays on the title's first line; the title wraps beside it.
     ImGui::TextUnformatted(mark);
     ImGui::SameLine();
-    ImGui::PushTextWrapPos(0.0f);
     if (state == "current")
-      ImGui::Text("%s（当前）", str(*s, "title_zh").c_str());
+      wrapped(str(*s, "title_zh") + "（当前）");
     else if (state == "skipped")
-      ImGui::TextDisabled("%s（不适用）", str(*s, "title_zh").c_str());
+      wrappedMuted(str(*s, "title_zh") + "（不适用）");
     else
-      ImGui::TextUnformatted(str(*s, "title_zh").c_str());
-    ImGui::PopTextWrapPos();
+      wrapped(str(*s, "title_zh"));
     exposeItem("procedure.step." + str(*s, "stage") + "." + state);
     if (!str(*s, "explanation").empty())
       ImGui::SetItemTooltip("%s", str(*s, "explanation").c_str());
     ImGui::TableNextColumn();
     ImGui::PushTextWrapPos(0.0f);
-    ImGui::TextUnformatted((str(*s, "rule_id") + " " + str(*s, "unit_name")).c_str());
+    const std::string rule = str(*s, "rule_id");
+    ImGui::TextUnformatted(
+        ((rule.empty() ? std::string("无规定时限") : rule) + " " + str(*s, "unit_name")).c_str());
     ImGui::PopTextWrapPos();
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(str(*s, "from", "—").c_str());
     ImGui::TableNextColumn();
-    ImGui::TextUnformatted(str(*s, "due", "—").c_str());
+    const std::string due = str(*s, "due");
+    ImGui::TextUnformatted(due.empty() ? "—" : due.c_str());
+    if (!due.empty()) {
+      exposeItem("procedure.step." + str(*s, "stage") + ".due." + due);
+      // Counted across a year whose holiday arrangement is not yet published.
+      if (flag(*s, "provisional")) {
+        ImGui::TextDisabled("（暂定）");
+        ImGui::SetItemTooltip("跨入尚未公布节假日安排的年份，公布后将重新计算");
+      }
+      if (rule.empty()) ImGui::TextDisabled("（自定）");
+    }
     ImGui::TableNextColumn();
     if (state == "current") {
-      daysBadge(str(p, "days_text"), integer(p, "days_left"), flag(p, "overdue"));
+      daysBadge(p, true);
     } else if (state == "done") {
       if (flag(*s, "late"))
         ui::badge("▲ 逾期完成", theme::kOverdueBg, theme::kOnBrand);
       else
-        ImGui::TextUnformatted("按期完成");
+        ImGui::TextUnformatted(due.empty() ? "已完成" : "按期完成");
     }
     ImGui::TableNextColumn();
     if (state == "done") {
@@ -446,13 +634,49 @@ void ProceduresView::drawSteps(const JsonValue& p) {
     }
   }
   ImGui::EndTable();
+  // How the current step's due date was counted, in the server's words (every step's is in its
+  // row's tooltip).
+  for (const JsonValue* s : client::items(p, "steps"))
+    if (str(*s, "state") == "current" && !str(*s, "explanation").empty())
+      wrappedMuted("期限计算：" + str(*s, "explanation"));
+}
+
+// ---- grade history ----------------------------------------------------------------------------
+
+void ProceduresView::drawGrade() {
+  if (gradeEstate_.empty() || grade_.empty()) return;
+  ImGui::SeparatorText("小区服务等级");
+  ImGui::Text("当前等级：%s", grade_.c_str());
+  exposeItem("procedure.estate_grade." + grade_);
+  if (!companyGrade_.empty()) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("（企业服务等级：%s）", companyGrade_.c_str());
+  }
+  if (gradeHistory_.empty()) {
+    ImGui::TextDisabled("尚无重新核定记录。");
+    return;
+  }
+  for (const GradeRow& g : gradeHistory_) {
+    const std::string from =
+        g.procedureId ? "（等级核查" + std::to_string(g.procedureId) + "）" : std::string();
+    ImGui::BulletText("%s  核定为%s  %s%s", g.at.c_str(), g.grade.c_str(), g.byName.c_str(),
+                      from.c_str());
+  }
 }
 
 // ---- actions ----------------------------------------------------------------------------------
 
 void ProceduresView::drawActions(Session& session, const JsonValue& p, float scale) {
   const std::vector<const JsonValue*> actions = client::items(p, "actions");
-  if (actions.empty()) return;
+  // A form stays open only while the server still offers its action (after a reload on 409 it
+  // may not); the refusal is then shown on its own.
+  bool offered = false;
+  for (const JsonValue* a : actions) offered = offered || str(*a, "action") == formAction_;
+  if (!offered && !formAction_.empty()) formAction_.clear();
+  if (actions.empty()) {
+    ui::errorText(formError_);
+    return;
+  }
   ImGui::SeparatorText("可办理的操作");
   bool first = true;
   for (const JsonValue* a : actions) {
@@ -466,7 +690,10 @@ void ProceduresView::drawActions(Session& session, const JsonValue& p, float sca
       beginForm(session, action, label);
     exposeItem("procedure.action." + action);
   }
-  if (!formAction_.empty()) drawForm(session, scale);
+  if (!formAction_.empty())
+    drawForm(session, scale);
+  else
+    ui::errorText(formError_);
 }
 
 void ProceduresView::beginForm(Session& session, const std::string& action,
@@ -498,12 +725,9 @@ void ProceduresView::beginForm(Session& session, const std::string& action,
     }
     const JsonDoc doc = parseJson(r.body);
     if (!doc.valid()) return;
-    for (const JsonValue* s : client::items(doc.root(), "items")) {
-      char rate[16];
-      std::snprintf(rate, sizeof rate, "%.1f%%", number(*s, "satisfaction") * 100.0);
+    for (const JsonValue* s : client::items(doc.root(), "items"))
       surveys_.push_back({integer(*s, "id"), str(*s, "estate_name") + " " + str(*s, "period") +
-                                                 "（满意率" + rate + "）"});
-    }
+                                                 "（满意率" + percent(*s, "satisfaction") + "）"});
   });
 }
 
@@ -531,19 +755,36 @@ void ProceduresView::drawForm(Session& session, float scale) {
     exposeItem("procedure.form.published_on");
   }
   if (formAction_ == "regrade") {
-    ImGui::SetNextItemWidth(120 * scale);
-    ui::inputTextWithHint("核定后的服务等级", "如 二级", newGrade_);
+    // Re-grading only goes down the list (一级 best): the grades below the one before.
+    const std::string before = str(procedure_.root(), "grade_before");
+    bool below = before.empty();
+    ImGui::SetNextItemWidth(160 * scale);
+    if (ImGui::BeginCombo("核定后的服务等级", newGrade_.empty() ? "选择等级" : newGrade_.c_str())) {
+      for (const std::string& g : serviceGrades()) {
+        if (below && ImGui::Selectable(g.c_str(), g == newGrade_)) newGrade_ = g;
+        if (below) exposeItem("procedure.form.grade." + g);
+        below = below || g == before;
+      }
+      ImGui::EndCombo();
+    }
     exposeItem("procedure.form.new_grade");
+    if (!before.empty()) {
+      ImGui::SameLine();
+      ImGui::TextDisabled("原等级：%s（只能降级；不降级请选“决定不降级”）", before.c_str());
+    }
   }
   if (formAction_ == "notify_owners") {
     ImGui::SetNextItemWidth(120 * scale);
     ui::inputTextWithHint("期限日期（选填）", "YYYY-MM-DD", targetDate_);
     exposeItem("procedure.form.target_date");
   }
-  ImGui::TextUnformatted("说明");
+  // The server requires a text for every action but these two.
+  const bool optional = formAction_ == "record_survey" || formAction_ == "regrade";
+  ImGui::TextUnformatted(optional ? "说明（选填）" : "说明（必填）");
   ui::inputMultiline("##text", text_, ImVec2(-FLT_MIN, 70 * scale));
   exposeItem("procedure.form.text");
   ui::errorText(formError_);
+  if (!formError_.empty()) exposeItem("procedure.form.error." + std::to_string(formStatus_));
   if (theme::primaryButton(sending_ ? "正在提交…###procedure_submit" : "确定###procedure_submit",
                            ImVec2(100 * scale, 0)) &&
       !sending_)
@@ -557,6 +798,7 @@ void ProceduresView::drawForm(Session& session, float scale) {
 
 void ProceduresView::submitForm(Session& session) {
   // Checked here so the user is told at once; the server checks again.
+  formStatus_ = 0;
   if (formAction_ == "record_survey" && surveyId_ == 0) {
     formError_ = "请选择满意度测评。";
     return;
@@ -566,7 +808,7 @@ void ProceduresView::submitForm(Session& session) {
     return;
   }
   if (formAction_ == "regrade" && blank(newGrade_)) {
-    formError_ = "请填写核定后的服务等级。";
+    formError_ = "请选择核定后的服务等级。";
     return;
   }
   if (formAction_ == "notify_owners" && !targetDate_.empty() && !Date::parse(targetDate_)) {
@@ -592,6 +834,7 @@ void ProceduresView::submitForm(Session& session) {
                        if (id != openId_) return;
                        if (!r.ok()) {
                          formError_ = r.errorText();
+                         formStatus_ = r.status;
                          // Someone else moved it on: show what it is now, keep what was typed.
                          if (r.status == 409) openProcedure(session, id);
                          return;
@@ -600,6 +843,9 @@ void ProceduresView::submitForm(Session& session) {
                        formAction_.clear();
                        notice_ = "已完成：" + label;
                        listStale_ = true;
+                       // A regrade adds a row to the estate's grade history.
+                       if (procedure_.valid())
+                         loadGrade(session, str(procedure_.root(), "estate_id"));
                      });
 }
 
@@ -616,25 +862,37 @@ void ProceduresView::drawEvents(const JsonValue& p) {
           "##events", 4,
           ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders | ImGuiTableFlags_SizingStretchProp))
     return;
-  ImGui::TableSetupColumn("时间", 0, 1.2f);
+  ImGui::TableSetupColumn("时间", 0, 1.1f);
   ImGui::TableSetupColumn("人员与单位", 0, 1.8f);
   ImGui::TableSetupColumn("操作", 0, 1.2f);
-  ImGui::TableSetupColumn("说明", 0, 3.0f);
+  ImGui::TableSetupColumn("说明、办理结果与通知单位", 0, 3.4f);
   ImGui::TableHeadersRow();
   for (const JsonValue* e : events) {
+    const std::string seq = std::to_string(integer(*e, "seq"));
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
+    ImGui::PushTextWrapPos(0.0f);
     ImGui::TextUnformatted(str(*e, "at").c_str());
     ImGui::TableNextColumn();
-    ImGui::PushTextWrapPos(0.0f);
     ImGui::Text("%s（%s）", str(*e, "user_name").c_str(), str(*e, "unit_name").c_str());
-    ImGui::PopTextWrapPos();
+    if (!str(*e, "role").empty()) ImGui::TextDisabled("%s", roleName(str(*e, "role")).c_str());
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(str(*e, "action_zh", str(*e, "action")).c_str());
-    exposeItem("procedure.event." + std::to_string(integer(*e, "seq")) + "." + str(*e, "action"));
+    exposeItem("procedure.event." + seq + "." + str(*e, "action"));
     ImGui::TableNextColumn();
-    ImGui::PushTextWrapPos(0.0f);
-    ImGui::TextUnformatted(str(*e, "text").c_str());
+    // The person's words, then what the step changed, then who was told.
+    const std::string text = str(*e, "text");
+    if (!text.empty()) wrapped(text);
+    const std::string detail = str(*e, "detail");
+    if (!detail.empty()) wrappedMuted(detail);
+    std::string notified;
+    for (const JsonValue* u : client::items(*e, "notified"))
+      notified += (notified.empty() ? "" : "、") + str(*u, "unit_name");
+    if (!notified.empty()) {
+      wrappedMuted("已通知：" + notified);
+      for (const JsonValue* u : client::items(*e, "notified"))
+        exposeItem("procedure.event." + seq + ".notified." + str(*u, "unit_id"));
+    }
     ImGui::PopTextWrapPos();
   }
   ImGui::EndTable();

@@ -9,6 +9,7 @@
 // The API is GET/POST /api/v1/procedures and POST /api/v1/procedures/{id}/actions.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,21 +30,27 @@ class ProceduresView {
   struct Item {
     int64_t id = 0;
     std::string kindZh, companyName, estateName, countyName, state, stageZh, outcomeZh;
-    std::string currentDue, daysText;
-    int64_t daysLeft = 0;
-    bool overdue = false;
+    std::string currentUnitName, currentDue, daysText;
+    std::optional<int64_t> daysLeft;
+    bool dueStatutory = false, overdue = false;
   };
   struct SurveyChoice {
     int64_t id = 0;
     std::string label;
   };
+  struct GradeRow {
+    std::string grade, at, byName;
+    int64_t procedureId = 0;
+  };
 
   void load(Session& session);
+  void loadGrade(Session& session, const std::string& estateId);
   void drawFilters(Session& session, float scale);
   void drawNew(Session& session, float scale);
   void drawList(Session& session, float scale);
   void drawDetail(Session& session, float scale);
   void drawEvidence(const JsonValue& p);
+  void drawGrade();
   void drawSteps(const JsonValue& p);
   void drawActions(Session& session, const JsonValue& p, float scale);
   void drawForm(Session& session, float scale);
@@ -74,6 +81,10 @@ class ProceduresView {
   std::string detailError_;
   std::string notice_;
 
+  // The estate's service grade (GET /estates/{id}/grade): now, its company's, every regrade.
+  std::string gradeEstate_, grade_, companyGrade_;
+  std::vector<GradeRow> gradeHistory_;
+
   // The action form.
   std::string formAction_, formLabel_;
   std::string text_, newGrade_, publishedOn_, targetDate_;
@@ -82,6 +93,7 @@ class ProceduresView {
   bool surveysLoaded_ = false;
   bool sending_ = false;
   std::string formError_;
+  int formStatus_ = 0;  // HTTP status of the refusal shown in formError_
 };
 
 }  // namespace pcs::client

@@ -347,6 +347,7 @@ void Supervision::drawLedger(Session& session, float scale) {
   } else {
     ImGui::SetNextItemWidth(320 * scale);
     ui::inputTextWithHint("##note", "决定说明（不采纳时必填）", decisionNote_);
+    exposeItem("ledger.note");
     for (const Proposal& p : proposals_) {
       ImGui::PushID(static_cast<int>(p.id));
       ImGui::Text("%s：%s（%s）", p.ruleZh.c_str(), p.companyName.c_str(),
