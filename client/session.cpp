@@ -72,6 +72,10 @@ void Session::loadReference() {
     } catch (const std::exception&) {
     }
   });
+  reloadCompanies();
+}
+
+void Session::reloadCompanies() {
   net_.get("/api/v1/companies?limit=500", [this](const Response& r) {
     if (!r.ok()) return;
     try {

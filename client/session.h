@@ -48,6 +48,8 @@ class Session {
   bool unitsLoaded() const { return unitsLoaded_; }
   const std::map<std::string, Estate>& estates() const { return estates_; }
   const std::map<std::string, Company>& companies() const { return companies_; }
+  // Reads the companies again: publishing a red/black list changes their standing.
+  void reloadCompanies();
   std::string estateName(const std::string& id) const;   // "" when unknown
   std::string companyName(const std::string& id) const;  // "" when unknown
   const std::map<std::string, OrgUnit>& units() const { return units_; }

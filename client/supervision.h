@@ -1,10 +1,10 @@
 #pragma once
 // Supervision (督办查询): the overdue drill-down from the city to a county, a handler, a
-// company and a case, and the company ledger (R9-R12): each company's grade, list status and
-// complaint counts, and the ledger proposals waiting for a person's decision (confirming a
-// grade-review, regrade or exit proposal opens a procedure, which the user may go to). Also
-// the red/black list, the satisfaction surveys and the grade-review and exit procedures, each
-// in its own view.
+// company and a case, and the company ledger (R9-R12): each company's grade, list status (with the
+// months on the black list) and complaint counts, and the ledger proposals waiting for a person's
+// decision (confirming a grade-review, regrade or exit proposal opens a procedure, which the user
+// may go to). Also the red/black list, the satisfaction surveys and the grade-review and exit
+// procedures, each in its own view.
 
 #include <map>
 #include <string>

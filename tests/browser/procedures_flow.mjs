@@ -327,10 +327,8 @@ async function gradeReviewTest({ open, server, outFile }) {
            `${who}'s page saw ${JSON.stringify(seen)}, expected ${JSON.stringify(expected)}`);
   }
   for (const page of [app, mr, dr]) {
-    // Chromium reports each wheel event as a passive-listener intervention (it scrolls).
     const errors = page.console.filter((l) => l.startsWith("console.error") &&
-                                             !/status of (401|400)/.test(l) &&
-                                             !/inside passive event listener/.test(l));
+                                             !/status of (401|400)/.test(l));
     expect(errors.length === 0, `console errors: ${errors.join("\n")}`);
   }
 }
