@@ -168,6 +168,28 @@ TEST_CASE("publication: the month's figures and the draft of a hand-built Februa
   CHECK(co1.overdue == 0);
   CHECK_FALSE(co1.satisfaction.has_value());
 
+  // The month is China's February whatever the process's time zone: co-1's first complaint at
+  // 00:00 on 1 February counts and the one at 00:00 on 1 March does not, in every zone.
+  const auto describe = [](const std::vector<pcs::server::CompanyMonth>& months) {
+    std::string out;
+    for (const auto& m : months) {
+      out += m.companyId + ":" + std::to_string(m.complaints) + "/" +
+             std::to_string(m.complainants) + "/" + std::to_string(m.substantiated) + "/" +
+             std::to_string(m.closed) + "/" + std::to_string(m.overdue) + "/" +
+             (m.satisfaction ? std::to_string(*m.satisfaction) : "-") + ";";
+      for (const std::string& id : m.cases.complaints) out += id + ",";
+      out += "\n";
+    }
+    return out;
+  };
+  inEachTimeZone([&](const char* zone) {
+    CAPTURE(zone);
+    CHECK(describe(pcs::server::monthFigures(s.app().db().reader(), "c01",
+                                             pcs::Date::fromYmd(2026, 2, 1))) == describe(all));
+  });
+  CHECK(co1.cases.complaints ==
+        std::vector<std::string>{"2026-000001", "2026-000002", "2026-000003", "2026-000004"});
+
   const auto entries = pcs::server::draftLists(figures);
   std::vector<std::string> got;
   for (const auto& e : entries)

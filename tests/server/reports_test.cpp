@@ -346,20 +346,11 @@ TEST_CASE("reports: the week's figures match the hand count, whatever the server
   }
 
   SUBCASE("the process time zone does not move the figures") {
-    const char* old = std::getenv("TZ");
-    const std::string saved = old ? old : "";
-    for (const char* zone : {"America/Los_Angeles", "Asia/Kathmandu", "UTC"}) {
+    inEachTimeZone([&](const char* zone) {
       CAPTURE(zone);
-      ::setenv("TZ", zone, 1);
-      ::tzset();
       ApiResult again = discipline.get(previewPath());
       CHECK(again.body == r.body);
-    }
-    if (old)
-      ::setenv("TZ", saved.c_str(), 1);
-    else
-      ::unsetenv("TZ");
-    ::tzset();
+    });
   }
 }
 

@@ -3,6 +3,8 @@
 #include <httplib.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <string>
 #include <thread>
@@ -50,3 +52,22 @@ class TestServer {
   std::thread thread_;
   std::unique_ptr<httplib::Client> client_;
 };
+
+// Runs `check` with the process's time zone set to each of a few zones far from China's (behind
+// UTC, a half-hour offset, UTC itself), then restores the zone the test started with. The
+// product counts days and months in China Standard Time, so nothing `check` compares may move.
+template <class Check>
+void inEachTimeZone(Check check) {
+  const char* old = std::getenv("TZ");
+  const std::string saved = old ? old : "";
+  for (const char* zone : {"America/Los_Angeles", "Asia/Kathmandu", "UTC"}) {
+    ::setenv("TZ", zone, 1);
+    ::tzset();
+    check(zone);
+  }
+  if (old)
+    ::setenv("TZ", saved.c_str(), 1);
+  else
+    ::unsetenv("TZ");
+  ::tzset();
+}
