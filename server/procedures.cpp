@@ -169,6 +169,7 @@ int64_t openProcedureIn(SQLite::Database& tx, const Reference& ref, const Curren
                                                companyId + "，小区" + estate->name + "不由其管理");
     p.proposalId = request.proposalId;
     p.evidence = fromJsonString<LedgerProposal>(st.getColumn(3).getString(), "proposal");
+    maskComplainantKeys(*p.evidence);  // a proposal stored before keys were masked
     if (p.reason.find_first_not_of(" \t\r\n") == std::string::npos)
       p.reason = "确认提议" + std::to_string(request.proposalId) + "：" +
                  std::string(utf8::prefix(p.evidence->explanationZh, kMaxReasonFromProposalChars));

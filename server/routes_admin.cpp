@@ -276,8 +276,11 @@ void writeProposal(Writer& w, SQLite::Statement& st) {
   w.Key("created_at");
   w.Int64(st.getColumn(4).getInt64());
   str(w, "state", st.getColumn(5).getString());
-  // The proposal as the rules produced it: {"proposal": {...}} (pcs::LedgerProposal).
-  const std::string evidence = st.getColumn(6).getString();
+  // The proposal as the rules produced it: {"proposal": {...}} (pcs::LedgerProposal), with
+  // complainants' keys masked (proposals stored before they were masked at storage).
+  LedgerProposal proposal = fromJsonString<LedgerProposal>(st.getColumn(6).getString(), "proposal");
+  maskComplainantKeys(proposal);
+  const std::string evidence = toJsonString(proposal, "proposal");
   w.Key("evidence");
   w.RawValue(evidence.c_str(), evidence.size(), rapidjson::kObjectType);
   str(w, "decided_by", textOrEmpty(st.getColumn(7)));

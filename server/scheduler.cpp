@@ -373,7 +373,10 @@ JobReport Scheduler::runLedger(int64_t now) {
         ins.bind(1, p.companyId);
         ins.bind(2, rule);
         ins.bind(3, now);
-        ins.bind(4, toJsonString(p, "proposal"));
+        // Stored as shown: no complainant's number or name in the evidence (R18).
+        LedgerProposal shown = p;
+        maskComplainantKeys(shown);
+        ins.bind(4, toJsonString(shown, "proposal"));
         if (ins.exec() == 0) continue;
         ++report.added;
         appendAudit(tx,

@@ -325,4 +325,13 @@ std::vector<LedgerProposal> evaluateCompany(std::span<const LedgerComplaint> com
   return out;
 }
 
+void maskComplainantKeys(LedgerProposal& p) {
+  if (!p.count) return;
+  for (ComplainantCases& c : p.count->complainants) {
+    // complainantKey() and anonymousComplainantKey() keys have a one-letter kind and a colon.
+    const bool raw = c.key.size() >= 2 && c.key[1] == ':';
+    if (raw) c.key = maskComplainantKey(c.key);
+  }
+}
+
 }  // namespace pcs

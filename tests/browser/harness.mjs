@@ -193,6 +193,38 @@ export async function apiLogin(base, login, password = "demo-2025-pcs") {
   };
 }
 
+// ---- steps many suites share, on an open client page (AppPage) -----------------------------
+
+// Signs in through the sign-in card with a demo account and waits for the board's tab.
+export async function signIn(app, login, password = "demo-2025-pcs") {
+  await app.typeInto("login.username", login);
+  await app.typeInto("login.password", password);
+  await app.click("login.submit");
+  await app.widget("tab.board");
+}
+
+// Text the way an input method commits it, into field `name`, replacing what it holds.
+export async function imeInto(app, name, text) {
+  await app.click(name);
+  await poll(() => app.textFocused(), (v) => v, `text focus after clicking ${name}`);
+  await app.page.keyboard.press("Control+A");
+  await app.insertText(text);
+}
+
+// Every HTTP status >= 400 the page sees from now on, as "STATUS METHOD PATH", besides the
+// start-up question whether a session is open (401 before sign-in, which may come before this
+// starts listening): a test compares it with exactly the refusals it provoked.
+export function watchRefusals(app) {
+  const seen = [];
+  app.page.on("response", (r) => {
+    const pathname = new URL(r.url()).pathname;
+    if (r.status() >= 400 && pathname !== "/api/v1/auth/me") {
+      seen.push(`${r.status()} ${r.request().method()} ${pathname}`);
+    }
+  });
+  return seen;
+}
+
 // Fails with `message` unless `condition` holds.
 export function expect(condition, message) {
   if (!condition) throw new Error(message);

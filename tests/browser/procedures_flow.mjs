@@ -17,37 +17,14 @@
 //                 every step done with the due dates the server computed, the event history
 //                 with the units notified, and the estate's new grade.
 
-import { apiLogin, expect, poll, runSuite, sleep } from "./harness.mjs";
-
-const kPassword = "demo-2025-pcs";
+import { apiLogin, expect, imeInto, poll, runSuite, signIn, sleep, watchRefusals }
+  from "./harness.mjs";
 
 // Signs in through the sign-in card and opens 督办查询 > 等级核查与退出.
 async function signInToProcedures(app, login) {
-  await app.typeInto("login.username", login);
-  await app.typeInto("login.password", kPassword);
-  await app.click("login.submit");
+  await signIn(app, login);
   await app.click("tab.supervision");
   await app.click("supervision.tab.procedures");
-}
-
-// Text the way an input method commits it, into field `name`, replacing what it holds.
-async function imeInto(app, name, text) {
-  await app.click(name);
-  await poll(() => app.textFocused(), (v) => v, `text focus after clicking ${name}`);
-  await app.page.keyboard.press("Control+A");
-  await app.insertText(text);
-}
-
-// Every HTTP status >= 400 the page saw, as "STATUS METHOD PATH", besides the start-up
-// question whether a session is open (401 before sign-in, maybe seen before this listens).
-function watchRefusals(app) {
-  const seen = [];
-  app.page.on("response", (r) => {
-    if (r.status() >= 400 && new URL(r.url()).pathname !== "/api/v1/auth/me") {
-      seen.push(`${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`);
-    }
-  });
-  return seen;
 }
 
 // Scrolls with the mouse wheel over widget `over` (the page's middle when null) until widget

@@ -458,6 +458,14 @@ TEST_CASE("procedures: opening from a proposal confirms it and copies its eviden
     p.ruleId = "R11";
     p.companyId = company;
     p.explanationZh = "近半年内有11名不同投诉人的投诉经查属实，超过10名";
+    // Stored the way proposals were stored before keys were masked: with a complainant's
+    // number, which no answer may show (R18).
+    pcs::ComplainantCount count;
+    count.companyId = company;
+    count.complaints = count.distinctComplainants = 1;
+    count.complainants = {{"m:13900001234", {"2026-000001"}}};
+    count.caseIds = {"2026-000001"};
+    p.count = count;
     int64_t id = 0;
     s.app().db().write([&](SQLite::Database& tx) {
       SQLite::Statement st(tx,
@@ -490,6 +498,12 @@ TEST_CASE("procedures: opening from a proposal confirms it and copies its eviden
   REQUIRE_MESSAGE(r.status == 201, r.body);
   CHECK(r.json["proposal_id"].GetInt64() == std::stoll(review));
   CHECK(str(r.json["evidence"]["proposal"]["rule"]) == "grade_review");
+  const rapidjson::Value& who = r.json["evidence"]["proposal"]["count"]["complainants"][0];
+  CHECK(str(who["key"]) == "139****1234");
+  CHECK(r.body.find("13900001234") == std::string::npos);
+  CHECK(head.get("/api/v1/admin/proposals").body.find("13900001234") == std::string::npos);
+  CHECK(head.get("/api/v1/procedures/" + std::to_string(r.json["id"].GetInt64()))
+            .body.find("13900001234") == std::string::npos);
   CHECK(str(r.json["reason"]).find("确认提议" + review) == 0);
   CHECK(text(s, "SELECT state FROM ledger_proposals WHERE id = " + review) == "confirmed");
   CHECK(count(s, "SELECT COUNT(*) FROM audit WHERE action = 'ledger.confirm'") == 1);

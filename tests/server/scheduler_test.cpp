@@ -220,6 +220,9 @@ TEST_CASE("scheduler: the ledger job proposes key supervision above 10 distinct 
           .getString();
   CHECK(evidence.find("\"distinct_complainants\":11") != std::string::npos);
   for (const std::string& id : ids) CHECK_MESSAGE(evidence.find(id) != std::string::npos, id);
+  // Complainants appear by masked keys only (R18): no "m:" key with the whole number.
+  CHECK(evidence.find("\"key\":\"m:") == std::string::npos);
+  CHECK(evidence.find("****") != std::string::npos);
   CHECK(count(s,
               "SELECT COUNT(*) FROM audit WHERE action='ledger.propose' "
               "AND subject='company:co-1'") == 1);

@@ -326,3 +326,23 @@ TEST_CASE("ledger: a record at exactly 00:00 on the 1st belongs to that month on
   CHECK(pcs::countComplainants(cs, "co-1", october, false).distinctComplainants == 1);
   CHECK(pcs::countComplainants(cs, "co-1", september, false).distinctComplainants == 0);
 }
+
+TEST_CASE(
+    "ledger: evidence names complainants by masked keys only, and masking twice is harmless") {
+  std::vector<LedgerComplaint> eleven = distinctComplaints("co-1", 10, 0, std::nullopt);
+  eleven.push_back(complaint("C99", "co-1", "13700000000", cstAt(2025, 8, 30, 23, 59, 59)));
+  auto p = pcs::proposeKeySupervision(pcs::countCompany(eleven, "co-1", kEnd));
+  REQUIRE(p.has_value());
+  REQUIRE(p->count->complainants.back().key == "m:13700000000");
+  const std::vector<std::string> cases = p->count->caseIds;
+  pcs::maskComplainantKeys(*p);
+  CHECK(p->count->complainants.back().key == "137****0000");
+  for (const pcs::ComplainantCases& c : p->count->complainants) {
+    CHECK_MESSAGE(c.key.find(':') == std::string::npos, c.key);
+    CHECK_MESSAGE(c.key.find("****") != std::string::npos, c.key);
+  }
+  CHECK(p->count->caseIds == cases);  // the cases behind the count stay
+  const pcs::LedgerProposal once = *p;
+  pcs::maskComplainantKeys(*p);
+  CHECK(p->count->complainants.back().key == once.count->complainants.back().key);
+}

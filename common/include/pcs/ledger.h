@@ -173,6 +173,12 @@ std::optional<LedgerProposal> proposeRegrade(std::string_view companyId, const S
 std::optional<LedgerProposal> proposeExit(const CompanyCounts& c, const SurveyResult& s,
                                           const LedgerThresholds& t = {});
 
+// Evidence names each complainant by complainantKey(), which holds a telephone number, an
+// e-mail address or a name (R18). Replaces every key of `p` with maskComplainantKey()'s form
+// ("138****8000", "张*", "匿名"), as the proposal is stored and shown; the case ids stay, so
+// the count can still be checked case by case. A key already masked is left as it is.
+void maskComplainantKeys(LedgerProposal& p);
+
 // Every proposal for one company as of `end` (first day not counted), in the order R10, R11,
 // regrade, R12. `survey` is the latest grade-review survey, if there is one.
 std::vector<LedgerProposal> evaluateCompany(std::span<const LedgerComplaint> complaints,
