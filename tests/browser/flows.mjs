@@ -394,8 +394,12 @@ async function bulletins({ open, server, outFile }) {
            `publishing left ${company.id} at ${JSON.stringify(company)}`);
     await c.click("supervision.tab.ledger");
     // The company table comes after the ledger proposals: scroll the screen down to its row.
-    await c.page.mouse.move(kPage.viewport.width / 2, kPage.viewport.height * 0.6);
-    for (let i = 0; i < 60 && !(await c.hasWidget(name)); i++) {
+    // The pointer is moved before every turn of the wheel, so the window under it is hovered
+    // again even when a frame came late on a busy machine.
+    for (let i = 0; i < 120 && !(await c.hasWidget(name)); i++) {
+      const y = kPage.viewport.height * (0.5 + (i % 3) / 10);
+      await c.page.mouse.move(kPage.viewport.width / 2, y);
+      await c.frames(1);
       await c.page.mouse.wheel(0, 300);
       await c.frames(3);
     }

@@ -122,12 +122,14 @@ async function oversightTest({ open, server, outFile }) {
     expect(!r.next_cursor, `more than 500 cases for ${query}`);
     return r.items;
   };
-  const first = (await watcher.get("/oversight/cases?order=due&limit=1")).items[0];
   const notHandled = await list("flag=not_handled");
   const both = await list("flag=not_handled&flag=overdue");
   expect(both.length > 0, "the demo city has no overdue case left unaccepted in 东湖区");
-  expect(!notHandled.some((c) => c.id === first.id),
-         `the first case ${first.id} is itself not handled: pick another check`);
+  // A handled case among the first rows of the unfiltered list (in sight when the screen
+  // opens; which one depends on the demo city's clock): 未处理 must drop it.
+  const top = (await watcher.get("/oversight/cases?order=due&limit=5")).items;
+  const first = top.find((c) => !notHandled.some((n) => n.id === c.id));
+  expect(first, `the first five cases ${top.map((c) => c.id)} are all not handled`);
 
   const app = await open();
   await signIn(app, "c01.discipline");
