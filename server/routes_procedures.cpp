@@ -411,12 +411,13 @@ void getRoute(App& app, Auth& auth, const httplib::Request& req, httplib::Respon
   answer(app, res, user, id);
 }
 
-// The survey a grade review records: a closed survey of the same estate; its figures are read
+// The survey a grade review records: a closed survey of the same estate, closed after the
+// procedure was opened (an older survey is not this review's survey); its figures are read
 // here, never taken from the client.
 ProcedureSurvey surveyFor(SQLite::Database& db, int64_t surveyId, const Procedure& p) {
   SQLite::Statement st(db,
                        "SELECT estate_id, state, satisfaction, counted, refused_to_fix, "
-                       "fix_inadequate FROM surveys WHERE id = ?");
+                       "fix_inadequate, closed_at FROM surveys WHERE id = ?");
   st.bind(1, surveyId);
   if (!st.executeStep()) bad("'survey_id': no survey " + std::to_string(surveyId));
   if (st.getColumn(0).getString() != p.estateId)
@@ -424,6 +425,11 @@ ProcedureSurvey surveyFor(SQLite::Database& db, int64_t surveyId, const Procedur
   if (st.getColumn(1).getString() != "closed")
     throw Error(ErrorCode::Conflict,
                 "测评" + std::to_string(surveyId) + "尚未结束，结束后才能登记调查结果");
+  const int64_t closedAt = st.getColumn(6).isNull() ? 0 : st.getColumn(6).getInt64();
+  if (closedAt < p.openedAt)
+    bad("'survey_id': 测评" + std::to_string(surveyId) + "于" + formatCst(closedAt) +
+        "结束，早于本程序的启动时间（" + formatCst(p.openedAt) +
+        "），不是本次核查的调查；请为本次核查开展新的满意度测评");
   ProcedureSurvey s;
   s.surveyId = surveyId;
   if (!st.getColumn(2).isNull()) s.satisfaction = st.getColumn(2).getDouble();

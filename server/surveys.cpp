@@ -89,7 +89,6 @@ bool isMarker(char32_t c) {
     case U'.':
     case U'·':
     case U' ':
-    case U'\t':
     case U'\u3000':
     case U'(':
     case U')':
@@ -106,6 +105,32 @@ bool isMarker(char32_t c) {
 std::string stripZeros(const std::string& digits) {
   const size_t first = digits.find_first_not_of('0');
   return first == std::string::npos ? "0" : digits.substr(first);
+}
+
+bool isControl(char32_t c) {
+  return c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0);
+}
+
+// A Chinese character that may name a part of the estate (东区, 南苑, 甲).
+bool isHan(char32_t c) {
+  return (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
+         (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x3134F);
+}
+
+bool isLetter(char32_t c) {
+  return c >= U'A' && c <= U'Z';
+}
+
+// Shortest and longest room number: the floor followed by a two-digit room (101 .. 9999).
+constexpr size_t kMinRoomDigits = 3;
+constexpr size_t kMaxRoomDigits = 4;
+// Building letters ("A座", "AB栋"); longer words ("ROOM") are not part of a household.
+constexpr size_t kMaxLetters = 2;
+
+const char* const kHouseholdShape = "户号应写明楼栋、单元和房号，例如3栋2单元301或3-2-301";
+
+[[noreturn]] void badHousehold(const std::string& what) {
+  bad("'household': " + what + "；" + kHouseholdShape);
 }
 
 }  // namespace
@@ -138,20 +163,44 @@ std::string normaliseHousehold(std::string_view raw) {
       flush();
     } else if (c == utf8::kReplacement) {
       bad("'household' is not valid UTF-8");
-    } else {
+    } else if (isControl(c)) {
+      bad("'household' 含有控制字符，请删除后重试");
+    } else if (isHan(c) || isLetter(c)) {
       if (!digits.empty() || !numerals.empty()) flush();
       utf8::append(text, c);
+    } else {
+      std::string shown;
+      utf8::append(shown, c);
+      badHousehold("不能含有“" + shown + "”");
     }
   }
   flush();
-  if (tokens.empty()) bad("'household' must name the building and room, e.g. 3栋2单元301");
+  if (tokens.empty()) badHousehold("没有楼栋和房号");
+  const std::string& room = tokens.back();
+  const bool numeric = room.find_first_not_of("0123456789") == std::string::npos;
+  if (!numeric || room.size() < kMinRoomDigits || room.size() > kMaxRoomDigits)
+    badHousehold("“" + std::string(raw) + "”没有房号（最后应是楼层加房间号，3至4位数字，如301）");
+  for (const std::string& t : tokens) {
+    size_t letters = 0;
+    for (char ch : t) letters += ch >= 'A' && ch <= 'Z';
+    if (letters > kMaxLetters) badHousehold("“" + t + "”不是楼栋或单元的编号");
+  }
   std::string key;
   for (const std::string& t : tokens) key += (key.empty() ? "" : "-") + t;
   return key;
 }
 
 std::string staffContactKey(std::string_view contact) {
-  return normaliseContact(contact).key;
+  std::string key = normaliseContact(contact).key;
+  size_t digits = 0;
+  for (char c : key) digits += c >= '0' && c <= '9';
+  return digits >= kMinStaffContactDigits ? key : "";
+}
+
+void refuseControlCharacters(std::string_view text, const char* field) {
+  for (size_t pos = 0; pos < text.size();)
+    if (isControl(utf8::decodeNext(text, pos)))
+      bad("'" + std::string(field) + "' 含有控制字符，请删除后重试");
 }
 
 std::string staffIdNumberKey(std::string_view idNumber) {

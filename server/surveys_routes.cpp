@@ -46,6 +46,24 @@ bool isMonth(const std::string& s) {
   return m >= 1 && m <= 12 && s.substr(0, 4) >= "2000";
 }
 
+// How far back a survey may be opened: the current month and the 12 before it.
+constexpr int kMaxPeriodMonthsBack = 12;
+
+// Refuses a period (a valid "YYYY-MM") after the current month or more than 12 months before it.
+void checkPeriod(const std::string& period, int64_t now) {
+  const Date today = cstDate(now);
+  const int current = today.year() * 12 + today.month() - 1;
+  const int asked = std::stoi(period.substr(0, 4)) * 12 + std::stoi(period.substr(5)) - 1;
+  char thisMonth[8];
+  std::snprintf(thisMonth, sizeof thisMonth, "%04d-%02d", today.year(), today.month());
+  if (asked > current)
+    bad("'period' " + period + "晚于本月（" + thisMonth + "），不能为将来的月份发起测评");
+  if (current - asked > kMaxPeriodMonthsBack)
+    bad("'period' " + period + "早于本月（" + thisMonth + "）" +
+        std::to_string(kMaxPeriodMonthsBack) + "个月以上，只能为本月或之前" +
+        std::to_string(kMaxPeriodMonthsBack) + "个月内的月份发起测评");
+}
+
 struct SurveyRow {
   int64_t id = 0;
   std::string estateId, companyId, countyId, period, state;
@@ -199,14 +217,16 @@ void openSurvey(App& app, Auth& auth, const httplib::Request& req, httplib::Resp
   const std::string estateId = b.string("estate_id", 64);
   const std::string period = b.string("period", 16);
   const std::string note = b.optString("note", kMaxNoteBytes).value_or("");
+  refuseControlCharacters(note, "note");
   const Estate estate = estateOf(app.db().reader(), estateId);
   if (!manages(user, *ref, estate.countyId))
     throw Error(ErrorCode::Forbidden,
                 "只有本县（区）或市级物业主管部门的负责人、分转员或系统管理员可以发起满意度测评");
   if (!isMonth(period)) bad("'period' must be a month as YYYY-MM, e.g. 2026-03");
+  const int64_t now = app.now();
+  checkPeriod(period, now);
   if (estate.companyId.empty())
     bad("小区" + estate.name + "没有物业服务企业（失管小区），无需开展企业满意度测评");
-  const int64_t now = app.now();
   const int64_t id = app.db().write([&](SQLite::Database& tx) {
     SQLite::Statement dup(tx, "SELECT id FROM surveys WHERE estate_id = ? AND period = ?");
     dup.bind(1, estateId);
@@ -287,6 +307,7 @@ void closeSurvey(App& app, Auth& auth, const httplib::Request& req, httplib::Res
   const bool refused = b.optBoolean("refused_to_fix").value_or(false);
   const bool inadequate = b.optBoolean("fix_inadequate").value_or(false);
   const std::string note = b.optString("note", kMaxNoteBytes).value_or("");
+  refuseControlCharacters(note, "note");
   const int64_t now = app.now();
   app.db().write([&](SQLite::Database& tx) {
     SQLite::Statement cur(tx, "SELECT state FROM surveys WHERE id = ?");
@@ -385,6 +406,19 @@ void recordResponse(App& app, Auth& auth, const httplib::Request& req, httplib::
     cur.executeStep();
     if (cur.getColumn(0).getString() != "open")
       throw Error(ErrorCode::Conflict, "测评" + std::to_string(id) + "已结束，不能再录入答卷");
+    // A household whose answer was refused as the company's staff may not answer again (with
+    // another or no telephone, say): otherwise the staff check is passed by retrying.
+    SQLite::Statement refused(tx,
+                              "SELECT household_raw, COALESCE(refusal, '') FROM survey_responses "
+                              "WHERE survey_id = ? AND household = ? AND status = 'refused' "
+                              "ORDER BY id LIMIT 1");
+    refused.bind(1, id);
+    refused.bind(2, household);
+    if (refused.executeStep())
+      throw Error(ErrorCode::Conflict, "该户（" + household + "）在本次测评中的答卷（录入为“" +
+                                           refused.getColumn(0).getString() + "”）已被拒收：" +
+                                           refused.getColumn(1).getString() +
+                                           "。被测评企业员工的住户不能再次答卷");
     if (refusal.empty()) {
       SQLite::Statement dup(tx,
                             "SELECT household_raw FROM survey_responses WHERE survey_id = ? "
@@ -448,6 +482,17 @@ void addStaff(App& app, Auth& auth, const httplib::Request& req, httplib::Respon
   if (!scope)
     throw Error(ErrorCode::Forbidden,
                 "只有物业主管部门的负责人、分转员或系统管理员可以登记企业员工名册");
+  if (!scope->all) {
+    // A county keeps the register only of a company that manages an estate in the county.
+    SQLite::Statement st(app.db().reader(),
+                         "SELECT 1 FROM estates WHERE company_id = ? AND county_id = ? LIMIT 1");
+    st.bind(1, companyId);
+    st.bind(2, scope->countyId);
+    if (!st.executeStep())
+      throw Error(ErrorCode::Forbidden, company->name +
+                                            "在本县（区）没有在管小区，其员工名册由市级物业主管"
+                                            "部门或其在管小区所在县（区）登记");
+  }
   const JsonBody b(req.body);
   const std::vector<std::string> contacts = b.strings("contacts", kMaxStaffItems, 100);
   const std::vector<std::string> ids = b.strings("id_numbers", kMaxStaffItems, 40);
@@ -456,7 +501,9 @@ void addStaff(App& app, Auth& auth, const httplib::Request& req, httplib::Respon
   std::vector<std::string> keys;
   for (size_t i = 0; i < contacts.size(); ++i) {
     const std::string k = staffContactKey(contacts[i]);
-    if (k.empty()) bad("'contacts[" + std::to_string(i) + "]' is not a usable telephone number");
+    if (k.empty())
+      bad("'contacts[" + std::to_string(i) + "]'（" + contacts[i] + "）不是电话号码：应至少有" +
+          std::to_string(kMinStaffContactDigits) + "位数字");
     keys.push_back(k);
   }
   for (size_t i = 0; i < ids.size(); ++i) {

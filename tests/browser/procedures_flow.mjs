@@ -66,8 +66,13 @@ function watchActionBodies(app, id) {
 }
 
 // "YYYY-MM" of today in Beijing time.
-function thisMonth() {
-  return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
+// The CST month `back` months before the current one, as YYYY-MM (surveys may be opened for the
+// current month and the 12 before it).
+function thisMonth(back = 0) {
+  const d = new Date(Date.now() + 8 * 3600_000);
+  d.setUTCDate(1);
+  d.setUTCMonth(d.getUTCMonth() - back);
+  return d.toISOString().slice(0, 7);
 }
 
 async function gradeReviewTest({ open, server, outFile }) {
@@ -133,7 +138,7 @@ async function gradeReviewTest({ open, server, outFile }) {
 
   // 2. A survey of the estate, answered and closed (the survey screen has its own test).
   let survey = null;
-  for (const period of [thisMonth(), "2020-01"]) {
+  for (const period of [thisMonth(), thisMonth(1)]) {
     try {
       survey = await head.post("/surveys",
                                { estate_id: p.estate_id, period, note: "等级核查调查" });

@@ -127,6 +127,11 @@ TEST_CASE("procedures: a grade review from the survey to the penalty, with its d
   auto otherHead = [&]() -> ApiUser& { return as("c02.housing.head"); };
   auto discipline = [&]() -> ApiUser& { return as("city.discipline"); };
 
+  // A survey of the estate closed before the review is opened: an old survey, not its own.
+  now = at("2026-09-01 10:00");
+  const std::string oldSurvey = closedSurvey(head(), "e-1", "2026-08", 2, 10);
+  now = at("2026-09-24 10:00");
+
   // Opened Thursday 09-24: T10 ends Sunday 10-04 in the National Day holiday -> 10-08.
   ApiResult r = head().post(
       "/api/v1/procedures",
@@ -228,6 +233,10 @@ TEST_CASE("procedures: a grade review from the survey to the penalty, with its d
       street(),
       R"({"action":"record_survey","survey_id":)" + stillOpen + R"(,"published_on":"2026-10-05"})",
       409, "尚未结束");
+  refuse(
+      street(),
+      R"({"action":"record_survey","survey_id":)" + oldSurvey + R"(,"published_on":"2026-10-05"})",
+      400, "早于本程序的启动时间（2026-09-24 10:00）");
   refuse(street(), R"({"action":"record_survey","survey_id":99999,"published_on":"2026-10-05"})",
          400, "survey_id");
   refuse(street(), R"({"action":"record_survey",)" + ok + R"(,"text":"公示\u0001"})", 400,

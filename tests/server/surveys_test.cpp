@@ -6,6 +6,8 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "api_client.h"
 #include "app.h"
@@ -58,6 +60,40 @@ TEST_CASE("surveys: household addresses written differently are one household") 
   CHECK_THROWS_AS(normaliseHousehold(""), pcs::Error);
   CHECK_THROWS_AS(normaliseHousehold("栋单元室"), pcs::Error);
   CHECK_THROWS_AS(normaliseHousehold(std::string(101, '1')), pcs::Error);
+}
+
+TEST_CASE("surveys: text that is not a household is refused, saying what a household is") {
+  using pcs::server::normaliseHousehold;
+  // Every spelling the docs list stays valid.
+  for (const char* ok : {"3栋2单元301", "3幢2单元301室", "3号楼2单元301", "三栋二单元301",
+                         "3-2-301", "东区3栋101", "A座1201", "1栋101", "3栋2单元3201"})
+    CHECK_MESSAGE(normaliseHousehold(ok).size() > 0, ok);
+  auto refusal = [](const std::string& raw) {
+    try {
+      normaliseHousehold(raw);
+    } catch (const pcs::Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted: ") + normaliseHousehold(raw);
+  };
+  // No room number: letters only, a room too short, trailing text, a number too long.
+  for (const char* bad :
+       {"abc", "Room 1", "3栋2单元1", "3栋2单元301东", "3-2-30101", "幸福里5号"}) {
+    const std::string why = refusal(bad);
+    CHECK_MESSAGE(why.find("没有房号") != std::string::npos, bad, " -> ", why);
+    CHECK_MESSAGE(why.find("3栋2单元301或3-2-301") != std::string::npos, bad, " -> ", why);
+  }
+  // A word is not a building letter; other symbols are not part of an address.
+  CHECK(refusal("Room 101").find("“ROOM”不是楼栋或单元的编号") != std::string::npos);
+  CHECK(refusal("3-2-301!").find("不能含有“!”") != std::string::npos);
+  CHECK(refusal("3-2-301😀").find("不能含有") != std::string::npos);
+  // Control characters, the BEL the tester typed among them.
+  for (const std::string& bad :
+       {std::string("3-2-301\a"), std::string("3-2\t301"), std::string("3-2-301\n"),
+        std::string("3-2-\x7f"
+                    "301"),
+        std::string("3-2-301\xc2\x85")})
+    CHECK_MESSAGE(refusal(bad).find("控制字符") != std::string::npos, refusal(bad));
 }
 
 TEST_CASE(
@@ -154,7 +190,18 @@ TEST_CASE(
   CHECK(police.post(responses, response("3栋2单元303", "satisfied")).status == 404);
   CHECK(otherStreet.post(responses, response("3栋2单元303", "satisfied")).status == 404);
   CHECK(discipline.post(responses, response("3栋2单元303", "satisfied")).status == 403);
+  // Text that is not a household: the message says what a household looks like.
+  for (const char* bad : {"abc", "Room 1", "3-2-301\\u0007", "3栋2单元3"}) {
+    r = street.post(responses, response(bad, "satisfied"));
+    CHECK_MESSAGE(r.status == 400, bad, " -> ", r.body);
+    const bool says = r.body.find("3栋2单元301") != std::string::npos ||
+                      r.body.find("控制字符") != std::string::npos;
+    CHECK_MESSAGE(says, r.body);
+  }
   CHECK(count(s, "SELECT COUNT(*) FROM survey_responses") == before);
+  CHECK(count(s,
+              "SELECT COUNT(*) FROM survey_responses WHERE household LIKE '%ABC%' OR "
+              "household LIKE '%ROOM%'") == 0);
 
   for (const char* room : {"303", "304", "305"})
     REQUIRE(
@@ -194,6 +241,116 @@ TEST_CASE(
   const std::string empty = std::to_string(r.json["id"].GetInt64());
   CHECK(head.post("/api/v1/surveys/" + empty + "/close", "{}").status == 400);
   CHECK(text(s, "SELECT state FROM surveys WHERE id = " + empty) == "open");
+  CHECK(pcs::server::verifyAudit(s.app().db().reader()).ok);
+}
+
+TEST_CASE(
+    "surveys: a household refused as staff cannot retry, periods, notes and the staff register "
+    "are checked, and every refusal stores nothing") {
+  TestServer s(0);
+  s.app().setClock([] { return at("2026-02-10 10:00"); });
+  ApiUser head(s.port(), "c01.housing.head"), street(s.port(), "c01.s01.handler"),
+      otherHead(s.port(), "c02.housing.head"), cityHead(s.port(), "city.head");
+  auto surveysStored = [&] {
+    return text(s,
+                "SELECT COUNT(*) || '#' || COALESCE(group_concat(id || ':' || period || ':' || "
+                "state || ':' || note, ','), '') FROM surveys");
+  };
+
+  // Periods: not after the current month (2026-02), not more than 12 months before it.
+  const std::string empty = surveysStored();
+  for (const auto& [period, says] :
+       std::vector<std::pair<std::string, std::string>>{{"2026-03", "晚于本月（2026-02）"},
+                                                        {"2027-05", "晚于本月"},
+                                                        {"2025-01", "12个月"},
+                                                        {"2001-01", "12个月"}}) {
+    ApiResult r =
+        head.post("/api/v1/surveys", R"({"estate_id":"e-1","period":")" + period + R"("})");
+    CHECK_MESSAGE(r.status == 400, period, " -> ", r.body);
+    CHECK_MESSAGE(r.body.find(says) != std::string::npos, r.body);
+  }
+  // A note with a control character, on opening.
+  ApiResult r = head.post("/api/v1/surveys",
+                          R"({"estate_id":"e-1","period":"2026-02","note":"入户\u0007走访"})");
+  CHECK(r.status == 400);
+  CHECK(r.body.find("控制字符") != std::string::npos);
+  CHECK(surveysStored() == empty);
+  CHECK(count(s, "SELECT COUNT(*) FROM audit WHERE action = 'survey.open'") == 0);
+  // The oldest month allowed, 12 before the current one.
+  r = head.post("/api/v1/surveys", R"({"estate_id":"e-1","period":"2025-02"})");
+  CHECK_MESSAGE(r.status == 201, r.body);
+  r = head.post("/api/v1/surveys", R"({"estate_id":"e-1","period":"2026-02","note":"入户走访"})");
+  REQUIRE_MESSAGE(r.status == 201, r.body);
+  const std::string id = std::to_string(r.json["id"].GetInt64());
+  const std::string responses = "/api/v1/surveys/" + id + "/responses";
+
+  // The staff register: contacts must be telephone numbers; a county keeps the register only
+  // of a company managing an estate in it. co-1 manages e-1 in c01; a company managing none
+  // in c01, and one managing none in c02, are looked up in the reference data.
+  const std::string notInC01 = text(s,
+                                    "SELECT id FROM companies WHERE id NOT IN (SELECT company_id "
+                                    "FROM estates WHERE county_id = 'c01' AND company_id IS NOT "
+                                    "NULL) ORDER BY id LIMIT 1");
+  const std::string inC01NotC02 = text(s,
+                                       "SELECT company_id FROM estates WHERE county_id = 'c01' "
+                                       "AND company_id NOT IN (SELECT company_id FROM estates "
+                                       "WHERE county_id = 'c02' AND company_id IS NOT NULL) "
+                                       "ORDER BY company_id LIMIT 1");
+  REQUIRE_FALSE(notInC01.empty());
+  REQUIRE_FALSE(inC01NotC02.empty());
+  const std::string staffBody = R"({"contacts":["13900007777"]})";
+  r = head.post("/api/v1/companies/" + notInC01 + "/staff", staffBody);
+  CHECK_MESSAGE(r.status == 403, notInC01, " -> ", r.body);
+  CHECK(r.body.find("没有在管小区") != std::string::npos);
+  CHECK(otherHead.post("/api/v1/companies/" + inC01NotC02 + "/staff", staffBody).status == 403);
+  for (const char* bad : {R"({"contacts":["abc"]})", R"({"contacts":["13900007777","12345"]})",
+                          R"({"contacts":["电话 123-456"]})"}) {
+    r = head.post("/api/v1/companies/co-1/staff", bad);
+    CHECK_MESSAGE(r.status == 400, bad, " -> ", r.body);
+    CHECK_MESSAGE(r.body.find("不是电话号码") != std::string::npos, r.body);
+    CHECK_MESSAGE(r.body.find("contacts[") != std::string::npos, r.body);
+  }
+  CHECK(count(s, "SELECT COUNT(*) FROM company_staff") == 0);
+  CHECK(count(s, "SELECT COUNT(*) FROM audit WHERE action = 'company.staff'") == 0);
+  // The city's authority keeps any company's register; the county its own companies'.
+  r = cityHead.post("/api/v1/companies/" + notInC01 + "/staff", R"({"contacts":["13900006666"]})");
+  CHECK_MESSAGE(r.status == 200, r.body);
+  r = head.post("/api/v1/companies/co-1/staff", staffBody);
+  REQUIRE_MESSAGE(r.status == 200, r.body);
+  CHECK(count(s, "SELECT COUNT(*) FROM company_staff") == 2);
+
+  // A household refused as staff may not answer again, with no or another telephone, however
+  // the household is written; nothing more is stored.
+  r = street.post(responses,
+                  response("3-2-302", "satisfied", R"(,"respondent_contact":"13900007777")"));
+  REQUIRE(r.status == 403);
+  const auto stored = [&] {
+    return text(s,
+                "SELECT COUNT(*) || '#' || group_concat(household || ':' || status, ',') "
+                "FROM survey_responses") +
+           "#" + std::to_string(count(s, "SELECT COUNT(*) FROM audit"));
+  };
+  const std::string afterRefusal = stored();
+  for (const std::string& retry :
+       {response("3-2-302", "satisfied"), response("3栋2单元302室", "basic"),
+        response("3-2-302", "satisfied", R"(,"respondent_contact":"13900001234")"),
+        response("3-2-302", "satisfied", R"(,"respondent_contact":"13900007777")")}) {
+    r = street.post(responses, retry);
+    CHECK_MESSAGE(r.status == 409, retry, " -> ", r.body);
+    CHECK_MESSAGE(r.body.find("已被拒收") != std::string::npos, r.body);
+    CHECK_MESSAGE(r.body.find("员工名册") != std::string::npos, r.body);  // why
+  }
+  CHECK(stored() == afterRefusal);
+  // Another household answers.
+  REQUIRE(street.post(responses, response("3-2-303", "satisfied")).status == 201);
+
+  // A note with a control character, on closing: still open, the note unchanged.
+  const std::string before = surveysStored();
+  r = head.post("/api/v1/surveys/" + id + "/close", R"({"note":"结束\u001b"})");
+  CHECK(r.status == 400);
+  CHECK(r.body.find("控制字符") != std::string::npos);
+  CHECK(surveysStored() == before);
+  CHECK(head.post("/api/v1/surveys/" + id + "/close", R"({"note":"结束"})").status == 200);
   CHECK(pcs::server::verifyAudit(s.app().db().reader()).ok);
 }
 
