@@ -21,12 +21,18 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <cstdint>
+#include <set>
+#include <utility>
+#include <vector>
+
 #include "app.h"
 #include "audit.h"
 #include "auth.h"
 #include "json_body.h"
 #include "pcs/date.h"
 #include "pcs/error.h"
+#include "pcs/text_check.h"
 #include "publication.h"
 #include "publication_access.h"
 #include "publication_issues.h"
@@ -41,6 +47,9 @@ namespace {
 constexpr size_t kMaxReasonBytes = 2000;
 constexpr size_t kMaxTextBytes = 20000;
 constexpr size_t kMaxTitleBytes = 300;
+// The oldest month an issue may be drafted for, in months before the current one: older months
+// have no data worth a list, and publishing one would reset the companies' standing.
+constexpr int kMaxMonthsBack = 24;
 
 using Writer = JsonWriter;
 
@@ -48,10 +57,17 @@ bool blank(const std::string& s) {
   return s.find_first_not_of(" \t\r\n") == std::string::npos;
 }
 
+// Refuses control characters (tab and line breaks aside) in text that is stored, and may end up
+// on the public page, naming the field: "'praise_text'含有控制字符，请删除后重试".
+void checkControls(const std::string& text, const char* field, size_t maxBytes) {
+  text_check::check(text, std::string("'") + field + "'", maxBytes, false);
+}
+
 // A reason is required for every review step (R17: who, when, what and why).
 std::string requiredReason(const JsonBody& b, const char* name = "reason") {
   const std::string r = b.optString(name, kMaxReasonBytes).value_or("");
   if (blank(r)) bad(std::string("'") + name + "' is required: say why");
+  checkControls(r, name, kMaxReasonBytes);
   return r;
 }
 
@@ -73,16 +89,21 @@ struct IssueRow {
   int64_t id = 0;
   std::string countyId, month, state;
   int64_t correctsId = 0;
+  int64_t publishedAt = 0;  // 0 while a draft
 };
 
 std::optional<IssueRow> loadIssue(SQLite::Database& db, int64_t id) {
-  SQLite::Statement st(
-      db, "SELECT id, county_id, month, state, corrects_id FROM bulletins WHERE id = ?");
+  SQLite::Statement st(db,
+                       "SELECT id, county_id, month, state, corrects_id, published_at "
+                       "FROM bulletins WHERE id = ?");
   st.bind(1, id);
   if (!st.executeStep()) return std::nullopt;
-  return IssueRow{st.getColumn(0).getInt64(), st.getColumn(1).getString(),
-                  st.getColumn(2).getString(), st.getColumn(3).getString(),
-                  st.getColumn(4).isNull() ? 0 : st.getColumn(4).getInt64()};
+  return IssueRow{st.getColumn(0).getInt64(),
+                  st.getColumn(1).getString(),
+                  st.getColumn(2).getString(),
+                  st.getColumn(3).getString(),
+                  st.getColumn(4).isNull() ? 0 : st.getColumn(4).getInt64(),
+                  st.getColumn(5).isNull() ? 0 : st.getColumn(5).getInt64()};
 }
 
 // The issue in the caller's scope, read inside `db` (a transaction when writing); one outside
@@ -266,7 +287,12 @@ void draftIssue(App& app, Auth& auth, const httplib::Request& req, httplib::Resp
   const auto first = parseMonth(month);
   if (!first) bad("'month' must be a month as YYYY-MM, e.g. 2026-02");
   const int64_t now = app.now();
-  if (cstDate(now) < first->addMonths(1)) bad(month + "尚未结束，月度红黑榜及通报只能在次月起草");
+  const Date thisMonth = *parseMonth(monthKey(cstDate(now)));
+  if (*first > thisMonth) bad("'month' " + month + "是未来的月份，月度红黑榜及通报只能在次月起草");
+  if (*first == thisMonth) bad(month + "尚未结束，月度红黑榜及通报只能在次月起草");
+  if (*first < thisMonth.addMonths(-kMaxMonthsBack))
+    bad("'month' " + month + "过早：只能起草最近" + std::to_string(kMaxMonthsBack) + "个月（" +
+        monthKey(thisMonth.addMonths(-kMaxMonthsBack)) + "起）的红黑榜及通报");
 
   const int64_t id = app.db().write([&](SQLite::Database& tx) {
     if (const auto existing = latestIssue(tx, countyId, month)) {
@@ -346,6 +372,7 @@ void editEntry(App& app, Auth& auth, const httplib::Request& req, httplib::Respo
     bad("'list' must be red, black or removed");
   if (!list && !reasons) bad("give 'list' or 'reasons' (or both) to change");
   if (reasons && blank(*reasons)) bad("'reasons' must not be empty");
+  if (reasons) checkControls(*reasons, "reasons", kMaxReasonBytes);
   const std::string reason = requiredReason(b);
   const int64_t now = app.now();
   app.db().write([&](SQLite::Database& tx) {
@@ -390,6 +417,9 @@ void editText(App& app, Auth& auth, const httplib::Request& req, httplib::Respon
     bad("give 'title', 'praise_text' or 'criticism_text' to change");
   if ((title && blank(*title)) || (praise && blank(*praise)) || (criticism && blank(*criticism)))
     bad("a changed title or text must not be empty");
+  if (title) checkControls(*title, "title", kMaxTitleBytes);
+  if (praise) checkControls(*praise, "praise_text", kMaxTextBytes);
+  if (criticism) checkControls(*criticism, "criticism_text", kMaxTextBytes);
   const std::string reason = requiredReason(b);
   const int64_t now = app.now();
   app.db().write([&](SQLite::Database& tx) {
@@ -421,6 +451,67 @@ void editText(App& app, Auth& auth, const httplib::Request& req, httplib::Respon
 
 // ---- publishing -----------------------------------------------------------------------------
 
+// The names of the issue's companies (as written in its entries) that `text` still names
+// although they are not on `list`. An occurrence inside the name of a company on the list
+// ("安居物业" inside "安居物业二公司") does not count.
+std::vector<std::string> namedOffList(SQLite::Database& tx, int64_t issue, const std::string& text,
+                                      const std::string& list) {
+  std::vector<std::string> on, off;
+  SQLite::Statement st(tx,
+                       "SELECT list, company_name FROM bulletin_entries WHERE bulletin_id = ? "
+                       "ORDER BY id");
+  st.bind(1, issue);
+  while (st.executeStep()) {
+    std::string name = st.getColumn(1).getString();
+    if (name.empty()) continue;
+    (st.getColumn(0).getString() == list ? on : off).push_back(std::move(name));
+  }
+  std::vector<std::pair<size_t, size_t>> covered;  // [begin, end) of names on the list
+  for (const std::string& name : on)
+    for (size_t at = text.find(name); at != std::string::npos; at = text.find(name, at + 1))
+      covered.emplace_back(at, at + name.size());
+  std::vector<std::string> named;
+  std::set<std::string> seen;
+  for (const std::string& name : off) {
+    if (!seen.insert(name).second) continue;
+    for (size_t at = text.find(name); at != std::string::npos; at = text.find(name, at + 1)) {
+      bool inside = false;
+      for (const auto& [b, e] : covered) inside |= b <= at && at + name.size() <= e;
+      if (!inside) {
+        named.push_back(name);
+        break;
+      }
+    }
+  }
+  return named;
+}
+
+std::string joinedZh(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& n : names) out += (out.empty() ? "" : "、") + n;
+  return out;
+}
+
+// Refuses to publish an issue whose praise text names a company not on its red list, or whose
+// criticism text names one not on its black list (taken off, or moved to the other list).
+void requireTextsMatchLists(SQLite::Database& tx, int64_t issue) {
+  SQLite::Statement st(tx, "SELECT praise_text, criticism_text FROM bulletins WHERE id = ?");
+  st.bind(1, issue);
+  if (!st.executeStep()) return;
+  const std::vector<std::string> praised =
+      namedOffList(tx, issue, st.getColumn(0).getString(), "red");
+  const std::vector<std::string> criticised =
+      namedOffList(tx, issue, st.getColumn(1).getString(), "black");
+  if (praised.empty() && criticised.empty()) return;
+  std::string why;
+  if (!praised.empty())
+    why += "表扬内容（praise_text）仍点名未列入红榜的企业：" + joinedZh(praised);
+  if (!criticised.empty())
+    why += (why.empty() ? "" : "；") +
+           ("批评内容（criticism_text）仍点名未列入黑榜的企业：" + joinedZh(criticised));
+  bad("第" + std::to_string(issue) + "期不能发布：" + why + "。请先修改通报内容");
+}
+
 void publishIssue(App& app, Auth& auth, const httplib::Request& req, httplib::Response& res) {
   const CurrentUser user = auth.requireUser(req, res);
   const CountyScope scope = writerScope(user, *app.reference());
@@ -433,6 +524,7 @@ void publishIssue(App& app, Auth& auth, const httplib::Request& req, httplib::Re
   app.db().write([&](SQLite::Database& tx) {
     const IssueRow row = issueIn(tx, id, scope);
     requireDraft(row);
+    requireTextsMatchLists(tx, id);
     SQLite::Statement up(tx,
                          "UPDATE bulletins SET state = 'published', published_by = ?, "
                          "published_at = ? WHERE id = ?");
@@ -507,6 +599,7 @@ void recordObjection(App& app, Auth& auth, const httplib::Request& req, httplib:
   const int64_t entryId = b.integer("entry_id", 1, INT64_MAX);
   const std::string text = b.string("text", kMaxTextBytes);
   if (blank(text)) bad("'text' must say what the company objects to");
+  checkControls(text, "text", kMaxTextBytes);
   const int64_t now = app.now();
   int64_t receivedAt = now;
   if (const auto r = b.optString("received_at", 32)) {
@@ -520,6 +613,9 @@ void recordObjection(App& app, Auth& auth, const httplib::Request& req, httplib:
     if (row.state != "published")
       throw Error(ErrorCode::Conflict,
                   "第" + std::to_string(id) + "期尚未发布，异议针对已发布的榜单");
+    // Received to the minute: the minute of publication itself counts.
+    if (receivedAt < row.publishedAt - row.publishedAt % 60)
+      bad("'received_at' lies before the issue was published (" + formatCst(row.publishedAt) + ")");
     SQLite::Statement e(tx,
                         "SELECT company_id FROM bulletin_entries WHERE id = ? AND bulletin_id = ?");
     e.bind(1, entryId);

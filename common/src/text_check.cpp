@@ -1,4 +1,4 @@
-#include "text_check.h"
+#include "pcs/text_check.h"
 
 #include "pcs/error.h"
 #include "pcs/utf8.h"

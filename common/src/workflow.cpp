@@ -8,8 +8,8 @@
 
 #include "name_table.h"
 #include "pcs/error.h"
+#include "pcs/text_check.h"
 #include "pcs/utf8.h"
-#include "text_check.h"
 
 namespace pcs {
 

@@ -363,7 +363,7 @@ TEST_CASE(
   CHECK(count(s, "SELECT COUNT(*) FROM bulletin_objections") == 0);
   r = head.post(objections,
                 R"({"entry_id":)" + co2 +
-                    R"(,"text":"我司2月份满意率应为96%","received_at":"2026-03-04 15:00"})");
+                    R"(,"text":"我司2月份满意率应为96%","received_at":"2026-03-05 09:00"})");
   REQUIRE_MESSAGE(r.status == 201, r.body);
   REQUIRE(r.json["objections"].Size() == 1);
   CHECK(std::string(r.json["objections"][0]["company_id"].GetString()) == "co-2");
@@ -530,6 +530,24 @@ void blackMonth(TestServer& s, const std::string& month) {
                month + "-1" + n + " 10:00", ""});
     }
   });
+}
+
+// Every stored row of the issues and what hangs on them, and the companies' standing: what a
+// refused request must leave as it was.
+std::string storedIssues(TestServer& s) {
+  std::string out;
+  for (const char* table : {"bulletins", "bulletin_entries", "bulletin_edits",
+                            "bulletin_objections", "bulletin_figure_cases", "companies", "audit"}) {
+    SQLite::Statement st(s.app().db().reader(), std::string("SELECT * FROM ") + table);
+    out += table;
+    out += ":\n";
+    while (st.executeStep()) {
+      for (int i = 0; i < st.getColumnCount(); ++i)
+        out += (st.getColumn(i).isNull() ? "NULL" : st.getColumn(i).getString()) + "|";
+      out += "\n";
+    }
+  }
+  return out;
 }
 
 std::string draftAndPublish(ApiUser& head, const std::string& month) {
@@ -701,6 +719,16 @@ TEST_CASE(
                     R"({"list":"removed","reason":"复核不属实"})")
               .status == 200);
   CHECK(companyOf(s, "co-1").monthsOnBlackList == 3);  // a draft changes nothing
+  // The copied criticism text still names co-1: not published until it is rewritten.
+  const std::string before = storedIssues(s);
+  r = head.post("/api/v1/bulletins/" + fixed + "/publish", "{}");
+  CHECK(r.status == 400);
+  CHECK(r.body.find("未列入黑榜的企业：云川市安居物业服务有限公司") != std::string::npos);
+  CHECK(storedIssues(s) == before);
+  CHECK(companyOf(s, "co-1").monthsOnBlackList == 3);
+  REQUIRE(head.post("/api/v1/bulletins/" + fixed + "/text",
+                    R"({"criticism_text":"东湖区2026年2月无企业列入黑榜。","reason":"复核不属实"})")
+              .status == 200);
   REQUIRE(head.post("/api/v1/bulletins/" + fixed + "/publish", "{}").status == 200);
   CHECK(companyOf(s, "co-1").listStatus == pcs::ListStatus::None);
   CHECK(companyOf(s, "co-1").monthsOnBlackList == 0);
@@ -710,4 +738,93 @@ TEST_CASE(
               "AND subject = 'company:co-1' AND detail LIKE '%未入榜%原为黑榜（连续3个月）%'") ==
         1);
   CHECK(pcs::server::verifyAudit(s.app().db().reader()).ok);
+}
+
+TEST_CASE(
+    "publication: refused input leaves everything as it was: names off the list, months out of "
+    "range, objections out of time, control characters") {
+  TestServer s(0);
+  buildFebruary(s);
+  s.app().setClock([] { return at("2026-03-05 09:00"); });
+  ApiUser head(s.port(), "c01.housing.head");
+  auto refused = [&](const std::string& path, const std::string& body, const std::string& says) {
+    const std::string before = storedIssues(s);
+    const ApiResult r = head.post(path, body);
+    CHECK_MESSAGE(r.status == 400, path, " ", body, " -> ", r.status, " ", r.body);
+    CHECK_MESSAGE(r.body.find(says) != std::string::npos, r.body);
+    CHECK_MESSAGE(storedIssues(s) == before, path, " ", body);
+  };
+
+  // Months: only those over, and not more than 24 months before the current one (March 2026).
+  auto month = [](const std::string& m) { return R"({"county_id":"c01","month":")" + m + "\"}"; };
+  refused("/api/v1/bulletins", month("1999-01"), "过早");
+  refused("/api/v1/bulletins", month("2024-02"), "2024-03起");
+  refused("/api/v1/bulletins", month("2026-03"), "尚未结束");
+  refused("/api/v1/bulletins", month("2026-04"), "未来的月份");
+  refused("/api/v1/bulletins", month("2099-12"), "未来的月份");
+  CHECK(count(s, "SELECT COUNT(*) FROM bulletins") == 0);
+  CHECK(head.post("/api/v1/bulletins", month("2024-03")).status == 201);  // the oldest allowed
+
+  ApiResult r = head.post("/api/v1/bulletins", month("2026-02"));
+  REQUIRE_MESSAGE(r.status == 201, r.body);
+  const std::string base = "/api/v1/bulletins/" + std::to_string(r.json["id"].GetInt64());
+  auto entry = [&](const std::string& company) {
+    return base + "/entries/" + std::to_string((*entryOf(r.json, company))["id"].GetInt64());
+  };
+  const std::string co2 = entry("co-2"), co8 = entry("co-8");
+  const std::string co2Id = co2.substr(co2.rfind('/') + 1);
+
+  // Control characters (tab and line breaks aside) in any text: 400 naming the field.
+  refused(base + "/text", R"({"praise_text":"表扬\u0007内容","reason":"x"})", "'praise_text'");
+  refused(base + "/text", R"({"criticism_text":"批评\u001b[31m","reason":"x"})",
+          "'criticism_text'");
+  refused(base + "/text", R"({"title":"标题\u0000","reason":"x"})", "'title'");
+  refused(base + "/text", R"({"title":"标题","reason":"理由\u007f"})", "'reason'");
+  refused(co8, R"({"reasons":"理由\u0085","reason":"x"})", "'reasons'");
+  refused(co8, R"({"list":"removed","reason":"样本\u0001不足"})", "'reason'");
+  r = head.post(base + "/text", R"({"title":"标题\t一\r\n二","reason":"制表符与换行可以"})");
+  CHECK_MESSAGE(r.status == 200, r.body);
+
+  // Names off the list: co-8 taken off the black list, co-2 moved from the red list to the black
+  // one, both still named in the drafted texts.
+  REQUIRE(head.post(co8, R"({"list":"removed","reason":"样本不足"})").status == 200);
+  REQUIRE(head.post(co2, R"({"list":"black","reason":"复核"})").status == 200);
+  refused(base + "/publish", "{}", "未列入黑榜的企业：云川市锦程物业管理有限公司");
+  r = head.post(base + "/publish", "{}");
+  CHECK(r.body.find("未列入红榜的企业：云川恒信物业管理有限公司") != std::string::npos);
+  CHECK(r.body.find("东湖宜家") == std::string::npos);    // co-3 is on the red list
+  CHECK(r.body.find("云川市安居") == std::string::npos);  // co-1 is on the black list
+  // Praise fixed, criticism not yet: still refused, now for the criticism only.
+  REQUIRE(head.post(base + "/text",
+                    R"({"praise_text":"东湖宜家物业服务有限公司列入红榜。","reason":"x"})")
+              .status == 200);
+  refused(base + "/publish", "{}", "未列入黑榜的企业：云川市锦程物业管理有限公司");
+  CHECK(head.post(base + "/publish", "{}").body.find("红榜的企业") == std::string::npos);
+  REQUIRE(
+      head.post(
+              base + "/text",
+              R"({"criticism_text":"云川恒信物业管理有限公司、云川市安居物业服务有限公司列入黑榜。","reason":"x"})")
+          .status == 200);
+  r = head.post(base + "/publish", "{}");
+  REQUIRE_MESSAGE(r.status == 200, r.body);
+
+  // Objections: received between publication (09:00, that minute counts) and now.
+  const std::string objections = base + "/objections";
+  auto objection = [&](const std::string& text, const std::string& when) {
+    return R"({"entry_id":)" + co2Id + R"(,"text":")" + text + R"(","received_at":")" + when +
+           "\"}";
+  };
+  refused(objections, objection("异议", "2020-01-01 09:00"), "before the issue was published");
+  refused(objections, objection("异议", "2026-03-05 08:59"), "before the issue was published");
+  refused(objections, objection("异议", "2026-03-05 09:01"), "future");
+  refused(objections, objection("异议", "2031-01-01 09:00"), "future");
+  refused(objections, objection("异\\u0002议", "2026-03-05 09:00"), "'text'");
+  CHECK(count(s, "SELECT COUNT(*) FROM bulletin_objections") == 0);
+  r = head.post(objections, objection("异议", "2026-03-05 09:00"));
+  REQUIRE_MESSAGE(r.status == 201, r.body);
+  const std::string decide =
+      objections + "/" + std::to_string(r.json["objections"][0]["id"].GetInt64()) + "/decision";
+  refused(decide, R"({"outcome":"rejected","note":"不成立\u0003"})", "'note'");
+  refused(base + "/corrections", R"({"reason":"更正\u0004"})", "'reason'");
+  CHECK(count(s, "SELECT COUNT(*) FROM bulletins WHERE corrects_id IS NOT NULL") == 0);
 }

@@ -1,6 +1,6 @@
 #pragma once
-// Checks of free text typed by staff (reasons, answers, opinions), shared by the case workflow
-// and the procedure engine so both refuse the same input with the same words.
+// Checks of free text typed by staff (reasons, answers, opinions), shared by the case workflow,
+// the procedure engine and the server's routes so all refuse the same input with the same words.
 
 #include <cstddef>
 #include <string>
