@@ -123,6 +123,23 @@ const OrgUnit& requireUnit(const Reference& ref, const std::string& id, const ch
   return *u;
 }
 
+const OrgUnit& requireOwnerUnit(SQLite::Database& db, const Reference& ref, const std::string& id,
+                                const char* field) {
+  const OrgUnit& u = requireUnit(ref, id, field);
+  if (!isCityHousing(u) && !isMemberUnit(db, id))
+    bad(std::string("'") + field + "': " + id + " (" + u.name +
+        ") is not a member unit of the joint meeting; add it as a member unit first");
+  return u;
+}
+
+void requireDateInRange(Date d, const char* field) {
+  const Date first = Date::fromYmd(2000, 1, 1), last = Date::fromYmd(2100, 12, 31);
+  if (d < first)
+    bad(std::string("'") + field + "' " + d.toString() + " must not be before " + first.toString());
+  if (last < d)
+    bad(std::string("'") + field + "' " + d.toString() + " must not be after " + last.toString());
+}
+
 // ---- access ---------------------------------------------------------------------------------
 
 bool isMemberUnit(SQLite::Database& db, const std::string& unitId) {
@@ -351,7 +368,7 @@ namespace {
 void checkMeetingInput(const Reference& ref, MeetingInput& in) {
   if (in.kind != "joint" && in.kind != "dispatch") bad("'kind' must be joint or dispatch");
   requireText(in.title, "title", kMaxTitleBytes);
-  if (in.date.year() < 2000 || in.date.year() > 2100) bad("'date' must be a real meeting date");
+  requireDateInRange(in.date, "date");
   for (const std::string& a : in.agenda) requireText(a, "agenda[]", kMaxItemBytes);
   in.attendees = checkedUnits(ref, in.attendees, "attendees");
 }
@@ -455,6 +472,7 @@ int64_t addDecidedItem(App& app, const CurrentUser& user, int64_t meetingId, con
   auto ref = app.reference();
   requireText(in.text, "text", kMaxItemBytes);
   requireUnit(*ref, in.ownerUnitId, "owner_unit_id");
+  if (in.due) requireDateInRange(*in.due, "due");
   if (in.due.has_value() == in.workingDays.has_value())
     bad("give either 'due' (a date) or 'working_days', not both or neither");
   if (in.workingDays && (*in.workingDays < 1 || *in.workingDays > kMaxWorkingDays))
@@ -464,6 +482,7 @@ int64_t addDecidedItem(App& app, const CurrentUser& user, int64_t meetingId, con
     if (m.state != "held")
       throw Error(ErrorCode::Conflict,
                   "议定事项在会议召开后（登记纪要后）录入，会议已关闭的不能再增加");
+    requireOwnerUnit(tx, *ref, in.ownerUnitId, "owner_unit_id");
     const Date meetingDate = *Date::parse(m.date);
     Date due;
     std::string rule;
@@ -581,13 +600,21 @@ void applyItemToCases(App& app, const CurrentUser& user, int64_t meetingId, int6
       Case c = stored->value;
       const size_t eventsBefore = c.events.size();
       std::vector<std::string> deadlineMoves;
+      // The workflow's refusal names no case; with several cases the office must see which.
+      auto applyToCase = [&](const Command& cmd) {
+        try {
+          apply(c, cmd, actor, ctx);
+        } catch (const Error& e) {
+          throw Error(e.code(), "案件 " + id + "：" + e.what());
+        }
+      };
 
       if (effect == "handler") {
         Command cmd;
         cmd.action = Action::Dispatch;
         cmd.reason = reason;
         cmd.targets = {{target, {}}};
-        apply(c, cmd, actor, ctx);
+        applyToCase(cmd);
       } else {
         for (const Assignment& a : stored->value.assignments) {
           if (a.state != AssignmentState::Dispatched && a.state != AssignmentState::Accepted &&
@@ -599,7 +626,7 @@ void applyItemToCases(App& app, const CurrentUser& user, int64_t meetingId, int6
           cmd.assignmentId = a.id;
           cmd.reason = reason;
           cmd.to = *Date::parse(item.due);
-          apply(c, cmd, actor, ctx);
+          applyToCase(cmd);
           const Assignment& after = *c.assignment(a.id);
           const std::string nowDue = after.resolveDue ? after.resolveDue->due.toString() : "-";
           if (nowDue != before)

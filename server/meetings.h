@@ -134,5 +134,13 @@ void writeStr(JsonWriter& w, const char* key, const std::string& value);
 std::string requireText(const std::string& text, const char* field, size_t maxBytes);
 // The unit, active, or InvalidInput naming `field`.
 const OrgUnit& requireUnit(const Reference& ref, const std::string& id, const char* field);
+// The owner of a listed matter or a decided item: an active unit that reads the joint meeting
+// as a unit, i.e. a member unit or the city housing authority (home of the office); otherwise
+// InvalidInput naming `field`. Call it inside the write, so membership cannot change meanwhile.
+const OrgUnit& requireOwnerUnit(SQLite::Database& db, const Reference& ref, const std::string& id,
+                                const char* field);
+// A date of the joint meeting (meeting dates, due dates, start dates) lies in 2000..2100;
+// otherwise InvalidInput naming `field` and the bound it crosses.
+void requireDateInRange(Date d, const char* field);
 
 }  // namespace pcs::server

@@ -69,8 +69,9 @@ int64_t createListedMatter(App& app, const CurrentUser& user, const ListedMatter
   requireText(in.title, "title", kMaxTitle);
   requireText(in.description, "description", kMaxText);
   requireText(in.plan, "plan", kMaxText);
-  const OrgUnit& owner = requireUnit(*ref, in.ownerUnitId, "owner_unit_id");
-  if (in.startOn.year() < 2000 || in.startOn.year() > 2100) bad("'start_on' must be a real date");
+  requireUnit(*ref, in.ownerUnitId, "owner_unit_id");
+  requireDateInRange(in.startOn, "start_on");
+  requireDateInRange(in.dueOn, "due_on");
   if (!(in.startOn < in.dueOn)) bad("'due_on' must be after 'start_on'");
   if (in.caseIds.size() > kMaxLinkedCases) bad("'case_ids' names more than 200 cases");
   const OrgUnit* me = ref->org.find(user.unitId);
@@ -78,6 +79,8 @@ int64_t createListedMatter(App& app, const CurrentUser& user, const ListedMatter
   const Visibility visibility = visibilityFor(*me, ref->org);
 
   return app.db().write([&](SQLite::Database& tx) {
+    // The owner reads what it reports on: a member unit (or the office's own authority).
+    const OrgUnit& owner = requireOwnerUnit(tx, *ref, in.ownerUnitId, "owner_unit_id");
     if (in.meetingId) {
       SQLite::Statement m(tx, "SELECT 1 FROM meetings WHERE id=?");
       m.bind(1, *in.meetingId);
@@ -136,6 +139,11 @@ void reportProgress(App& app, const CurrentUser& user, const JointMeetingAccess&
         (user.has(Role::Handler) || user.has(Role::UnitHead) || user.has(Role::Dispatcher));
     if (!ownerStaff && !access.edit)
       throw Error(ErrorCode::Forbidden, "进展情况由责任单位或联席会议办公室报送");
+    // The owner reports only while it may read the matter: an owner unit that has left the
+    // joint meeting since the listing reports through the office.
+    if (!access.edit && !access.read)
+      throw Error(ErrorCode::Forbidden,
+                  "贵单位已不是联席会议成员单位，进展情况请由联席会议办公室报送");
     if (m.state != "open") throw Error(ErrorCode::Conflict, "该事项已销号清零");
     const Date start = *Date::parse(m.startOn);
     if (month < monthOf(start)) bad("'month' " + month + " is before the matter started");

@@ -28,6 +28,8 @@ TEST_CASE("listed supervision: monthly progress, a late month flagged, and clear
       discipline(s.port(), "city.discipline");
   const pcs::Date today = pcs::cstDate(s.app().now());
   const pcs::Date start = today.addMonths(-2);
+  REQUIRE(office.post("/api/v1/joint-meeting/members", R"({"unit_id":"c01.police"})").status ==
+          200);
   ApiResult r = office.post(
       "/api/v1/listed-matters",
       R"({"title":"某小区消防通道长期占用","description":"多次投诉未解决","owner_unit_id":"c01.police",)"
@@ -90,6 +92,8 @@ TEST_CASE("listed supervision: bad input on every write is refused and stores no
   ApiUser office(s.port(), "city.dispatcher");
   const std::string t = pcs::cstDate(s.app().now()).toString();
   const std::string base = R"("description":"d","plan":"p","owner_unit_id":"c01.police",)";
+  REQUIRE(office.post("/api/v1/joint-meeting/members", R"({"unit_id":"c01.police"})").status ==
+          200);
   for (const std::string& body :
        {R"({"title":"x",)" + base + R"("start_on":")" + t + R"(","due_on":"2020-01-01"})",
         R"({"title":"",)" + base + R"("start_on":")" + t + R"(","due_on":"2099-01-01"})",
@@ -123,6 +127,59 @@ TEST_CASE("listed supervision: bad input on every write is refused and stores no
   CHECK(office.post("/api/v1/listed-matters/999/progress", R"({"month":"2026-01","text":"x"})")
             .status == 404);
   CHECK(count(s.app(), "SELECT COUNT(*) FROM listed_progress") == 0);
+}
+
+TEST_CASE("listed supervision: the owner is a member unit, reads what it reports on") {
+  TestServer s(0);
+  ApiUser office(s.port(), "city.dispatcher"), police(s.port(), "c01.police"),
+      otherPolice(s.port(), "c02.police");
+  REQUIRE(office.post("/api/v1/joint-meeting/members", R"({"unit_id":"c01.police"})").status ==
+          200);
+  const pcs::Date today = pcs::cstDate(s.app().now());
+  auto matter = [&](const std::string& owner, const std::string& start, const std::string& due) {
+    return R"({"title":"消防通道","description":"d","plan":"p","owner_unit_id":")" + owner +
+           R"(","start_on":")" + start + R"(","due_on":")" + due + R"("})";
+  };
+  const std::string t = today.toString(), due = today.addDays(30).toString();
+  const auto audits = count(s.app(), "SELECT COUNT(*) FROM audit");
+
+  // Not a member unit: it could not read the matter, so it cannot own it.
+  ApiResult r = office.post("/api/v1/listed-matters", matter("c02.police", t, due));
+  CHECK(r.status == 400);
+  CHECK_MESSAGE(r.body.find("c02.police") != std::string::npos, r.body);
+  CHECK_MESSAGE(r.body.find("not a member unit") != std::string::npos, r.body);
+  // Out of range dates say which bound they cross, not that the date is malformed.
+  r = office.post("/api/v1/listed-matters", matter("c01.police", "1990-10-04", due));
+  CHECK(r.status == 400);
+  CHECK_MESSAGE(
+      r.body.find("'start_on' 1990-10-04 must not be before 2000-01-01") != std::string::npos,
+      r.body);
+  r = office.post("/api/v1/listed-matters", matter("c01.police", t, "2150-01-01"));
+  CHECK(r.status == 400);
+  CHECK_MESSAGE(
+      r.body.find("'due_on' 2150-01-01 must not be after 2100-12-31") != std::string::npos, r.body);
+  CHECK(count(s.app(), "SELECT COUNT(*) FROM listed_matters") == 0);
+  CHECK(count(s.app(), "SELECT COUNT(*) FROM audit") == audits);
+
+  // A member unit owns it, reads it and reports on it; another unit does neither.
+  r = office.post("/api/v1/listed-matters", matter("c01.police", t, due));
+  REQUIRE_MESSAGE(r.status == 201, r.body);
+  const std::string lm = "/api/v1/listed-matters/" + std::to_string(r.json["id"].GetInt64());
+  const std::string report = R"({"month":")" + t.substr(0, 7) + R"(","text":"已约谈"})";
+  CHECK(police.get(lm).status == 200);
+  CHECK(otherPolice.get(lm).status == 403);
+  CHECK(otherPolice.post(lm + "/progress", report).status == 403);
+
+  // An owner that has left the joint meeting no longer reads the matter, nor reports on it:
+  // the office reports for it.
+  REQUIRE(office.post("/api/v1/joint-meeting/members/c01.police/remove", "{}").status == 200);
+  CHECK(police.get(lm).status == 403);
+  r = police.post(lm + "/progress", report);
+  CHECK(r.status == 403);
+  CHECK_MESSAGE(r.body.find("联席会议办公室报送") != std::string::npos, r.body);
+  CHECK(count(s.app(), "SELECT COUNT(*) FROM listed_progress") == 0);
+  CHECK(office.post(lm + "/progress", report).status == 200);
+  CHECK(count(s.app(), "SELECT COUNT(*) FROM listed_progress") == 1);
 }
 
 TEST_CASE(

@@ -32,12 +32,48 @@ std::string dispatchedCase(int port) {
   return id;
 }
 
+// A registered case in 东湖区 handled by the district police and closed (销号); its number.
+std::string closedCase(int port) {
+  ApiUser clerk(port, "c01.clerk"), dispatcher(port, "c01.dispatcher"), police(port, "c01.police"),
+      reviewer(port, "city.police.reviewer");
+  ApiResult r = clerk.post(
+      "/api/v1/cases",
+      R"({"received_at":"2026-12-01 09:30","channel":"phone","complainant_name":"测试丁",)"
+      R"("complainant_contact":"139-0000-0004","estate_id":"e-1","content":"楼道堆物"})");
+  REQUIRE_MESSAGE(r.status == 201, r.body);
+  const std::string id = r.json["case"]["id"].GetString();
+  for (auto [u, body] :
+       {std::pair{&dispatcher, std::string(R"({"action":"dispatch",)"
+                                           R"("targets":[{"unit_id":"c01.police"}]})")},
+        std::pair{&police, std::string(R"({"action":"accept","assignment_id":1})")},
+        std::pair{&police, std::string(R"({"action":"resolve","assignment_id":1,)"
+                                       R"("substantiated":true,"text":"已清理"})")},
+        std::pair{&police, std::string(R"({"action":"submit_review",)"
+                                       R"("assignment_id":1})")},
+        std::pair{&reviewer, std::string(R"({"action":"approve",)"
+                                         R"("assignment_id":1})")}}) {
+    r = u->post("/api/v1/cases/" + id + "/actions", body);
+    REQUIRE_MESSAGE(r.status == 200, body, " -> ", r.body);
+  }
+  REQUIRE(std::string(r.json["case"]["state"].GetString()) == "closed");
+  return id;
+}
+
+// Adds `unit` as a member unit of the joint meeting.
+void addMember(ApiUser& office, const std::string& unit) {
+  const ApiResult r =
+      office.post("/api/v1/joint-meeting/members", R"({"unit_id":")" + unit + R"("})");
+  REQUIRE_MESSAGE(r.status == 200, r.body);
+}
+
 }  // namespace
 
 TEST_CASE("meetings: a joint meeting runs from draft to closed and its decision moves cases") {
   TestServer s(0);
   ApiUser office(s.port(), "city.dispatcher"), head(s.port(), "city.head");
   const std::string a = dispatchedCase(s.port()), b = dispatchedCase(s.port());
+  addMember(office, "c01.police");
+  addMember(office, "c01.s01");
 
   // Draft with agenda and attendees, then the agenda is revised.
   ApiResult r = office.post(
@@ -114,7 +150,8 @@ TEST_CASE("meetings: a joint meeting runs from draft to closed and its decision 
 TEST_CASE("meetings: applying a decision is all or nothing") {
   TestServer s(0);
   ApiUser office(s.port(), "city.dispatcher");
-  const std::string a = dispatchedCase(s.port());
+  addMember(office, "c01.police");
+  const std::string a = dispatchedCase(s.port()), closed = closedCase(s.port());
   ApiResult r = office.post("/api/v1/meetings", R"({"kind":"dispatch","title":"调度会","date":")" +
                                                     today(s.app()) + R"("})");
   const std::string m = "/api/v1/meetings/" + std::to_string(r.json["id"].GetInt64());
@@ -132,9 +169,21 @@ TEST_CASE("meetings: applying a decision is all or nothing") {
   r = office.post(item + "/apply", R"({"case_ids":[],"effect":"handler"})");
   CHECK(r.status == 400);
   CHECK(count(s.app(), "SELECT COUNT(*) FROM audit") == events);
+  // The second case is closed: the refusal names it, and the first is not moved either.
+  const auto closedEvents = office.get("/api/v1/cases/" + closed).json["case"]["events"].Size();
+  const int64_t audits = count(s.app(), "SELECT COUNT(*) FROM audit");
+  r = office.post(item + "/apply",
+                  R"({"case_ids":[")" + a + R"(",")" + closed + R"("],"effect":"handler"})");
+  CHECK(r.status == 409);
+  CHECK_MESSAGE(r.body.find("案件 " + closed + "：案件已销号") != std::string::npos, r.body);
+  CHECK(count(s.app(), "SELECT COUNT(*) FROM audit") == audits);
   CHECK(count(s.app(), "SELECT COUNT(*) FROM decided_item_cases") == 0);
   r = office.get("/api/v1/cases/" + a);
   CHECK(r.json["case"]["assignments"].Size() == 1);
+  r = office.get("/api/v1/cases/" + closed);
+  CHECK(std::string(r.json["case"]["state"].GetString()) == "closed");
+  CHECK(r.json["case"]["assignments"].Size() == 1);
+  CHECK(r.json["case"]["events"].Size() == closedEvents);
 }
 
 TEST_CASE("meetings: bad input on every meeting write is refused and stores nothing") {
@@ -153,6 +202,13 @@ TEST_CASE("meetings: bad input on every meeting write is refused and stores noth
     CHECK(r.status == 400);
     CHECK(r.json.HasMember("error"));
   }
+  // A date out of range says which bound it crosses, not that it is malformed.
+  ApiResult out =
+      office.post("/api/v1/meetings", R"({"kind":"joint","title":"x","date":"1990-10-04"})");
+  CHECK(out.status == 400);
+  CHECK_MESSAGE(
+      out.body.find("'date' 1990-10-04 must not be before 2000-01-01") != std::string::npos,
+      out.body);
   CHECK(count(s.app(), "SELECT COUNT(*) FROM meetings") == before);
 
   ApiResult r =
@@ -162,8 +218,11 @@ TEST_CASE("meetings: bad input on every meeting write is refused and stores noth
   CHECK(office.post(m + "/hold", R"({"minutes":"ok","attendees":["nope"]})").status == 400);
   CHECK(office.post("/api/v1/meetings/9999/hold", R"({"minutes":"ok"})").status == 404);
   REQUIRE(office.post(m + "/hold", R"({"minutes":"ok"})").status == 200);
+  addMember(office, "c01.police");
   for (const std::string& body :
        {std::string(R"({"text":"x","owner_unit_id":"nope","working_days":3})"),
+        std::string(R"({"text":"x","owner_unit_id":"c02.police","working_days":3})"),
+        std::string(R"({"text":"x","owner_unit_id":"c01.police","due":"2101-01-01"})"),
         std::string(R"({"text":"x","owner_unit_id":"c01.police"})"),
         std::string(R"({"text":"x","owner_unit_id":"c01.police","working_days":0})"),
         std::string(R"({"text":"x","owner_unit_id":"c01.police","working_days":3,"due":")" + t +
@@ -256,9 +315,9 @@ TEST_CASE("meetings: bulletins are published to member units, immutable, and rea
   office.post("/api/v1/joint-meeting/members", R"({"unit_id":"city.health"})");
 
   CHECK(office.post("/api/v1/work-bulletins", R"({"title":"","body":"x"})").status == 400);
-  CHECK(office.post("/api/v1/work-bulletins",
-                    R"({"title":"x","body":"y","unit_ids":["c01.police"]})")
-            .status == 400);
+  CHECK(
+      office.post("/api/v1/work-bulletins", R"({"title":"x","body":"y","unit_ids":["c01.police"]})")
+          .status == 400);
   CHECK(count(s.app(), "SELECT COUNT(*) FROM work_bulletins") == 0);
   ApiResult r = office.post(
       "/api/v1/work-bulletins",
