@@ -63,7 +63,8 @@ function toGb18030(text) {
 }
 
 // Row numbers are the sheet's own: 1 title, 2 headers, 3.. data, 4 empty, 7 repeats 3; 5 spells
-// 翠湖小区 with a blank (matched to the record), 6 misspells 锦绣花园 (fails, proposed as one). 备注 (F) holds the place; the server maps it to nothing.
+// 翠湖小区 with a blank (matched to the record), 6 misspells 锦绣花园 (fails, proposed as one).
+// 备注 (F) holds the place; the server maps it to nothing.
 const kLedger = [
   "东湖区物业投诉台账（2026年11月）,,,,,",
   "来电日期,反映人,联系电话,反映内容,所在小区,备注",
